@@ -1,0 +1,1 @@
+"""TD keras & perceptron multi-couches (keras & multi-layer perceptron lab): student files."""

@@ -1,0 +1,147 @@
+"""Plain-data records that flow from observation to judgement to report."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+# Question statuses, from best to worst; the report and the exit code depend on them.
+PASSED = "passed"
+FAILED = "failed"
+NOT_IMPLEMENTED = "not_implemented"
+ERROR = "error"  # the student's code raised
+TIMEOUT = "timeout"
+MEMORY = "memory"
+CRASHED = "crashed"
+GRADER_ERROR = "grader_error"
+STUDENT_FAULTS = (FAILED, NOT_IMPLEMENTED, ERROR, TIMEOUT, MEMORY, CRASHED)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One frame of the student's own code in a traceback."""
+
+    file: str
+    line: int
+    function: str
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a question could not be observed: where it happened and what was raised."""
+
+    phase: str  # import | call | observe | timeout | memory | crashed | grader
+    type: str
+    message: str
+    where: str = ""  # e.g. "build_mlp(784, 10, 3)"
+    frames: tuple[Frame, ...] = ()
+
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> Failure:
+        """Rebuild a failure from its JSON form."""
+        frames = tuple(Frame(**f) for f in data.get("frames", ()))
+        return Failure(**{**data, "frames": frames})
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What one question's function did, as JSON-safe data (crosses the process boundary)."""
+
+    question: str
+    status: str  # ok | not_implemented | error | timeout | memory | crashed | grader_error
+    data: dict[str, Any] = field(default_factory=dict)
+    failure: Failure | None = None
+    notes: tuple[str, ...] = ()
+    output: str = ""  # captured stdout/stderr, truncated
+    duration: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the JSON form with its kind and schema version."""
+        return {"kind": "observation", "schema": SCHEMA_VERSION, **asdict(self)}
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Observation:
+        """Rebuild an observation from its JSON form."""
+        if data.get("kind") != "observation" or data.get("schema") != SCHEMA_VERSION:
+            raise ValueError(f"not an observation of schema {SCHEMA_VERSION}: {data.get('kind')!r}")
+        fields = {k: v for k, v in data.items() if k not in ("kind", "schema")}
+        failure = fields.get("failure")
+        fields["failure"] = Failure.from_dict(failure) if failure else None
+        fields["notes"] = tuple(fields.get("notes", ()))
+        return Observation(**fields)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict of one check: a stable id, a status and a message in the student's terms."""
+
+    id: str  # e.g. "q4.check_dense_units[layer=2]"
+    status: str  # passed | failed
+    message: str
+    expected: Any = None
+    actual: Any = None
+    hint: str = ""
+
+    @property
+    def passed(self) -> bool:
+        """Whether the check passed."""
+        return self.status == PASSED
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """The graded outcome of one question."""
+
+    id: str
+    title: str
+    score: float
+    max_score: float
+    status: str
+    checks: tuple[CheckResult, ...] = ()
+    message: str = ""  # one line when the question could not be judged (not implemented, raised…)
+    failure: Failure | None = None
+    notes: tuple[str, ...] = ()
+    output: str = ""
+    duration: float = 0.0
+
+
+@dataclass(frozen=True)
+class GradeReport:
+    """Everything the renderers need; totals are computed once by the scoring policy."""
+
+    assignment: str
+    submission: str
+    score: float
+    max_score: float
+    questions: tuple[QuestionResult, ...]
+    answers: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    lang: str = "en"
+    grader_version: str = ""
+    duration: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the JSON form (the source of truth for every renderer)."""
+        return {"kind": "grade_report", "schema": SCHEMA_VERSION, **asdict(self)}
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> GradeReport:
+        """Rebuild a report from its JSON form."""
+        if data.get("kind") != "grade_report":
+            raise ValueError("not a grade report")
+        fields = {k: v for k, v in data.items() if k not in ("kind", "schema")}
+        fields["questions"] = tuple(_question_from_json(q) for q in fields["questions"])
+        fields["notes"] = tuple(fields.get("notes", ()))
+        return GradeReport(**fields)
+
+
+def _question_from_json(data: dict[str, Any]) -> QuestionResult:
+    """Rebuild one question result from its JSON form."""
+    fields = dict(data)
+    fields["checks"] = tuple(CheckResult(**c) for c in fields.get("checks", ()))
+    fields["failure"] = Failure.from_dict(fields["failure"]) if fields.get("failure") else None
+    fields["notes"] = tuple(fields.get("notes", ()))
+    return QuestionResult(**fields)

@@ -1,0 +1,122 @@
+"""Inside the sandboxed child: import the submission, run one question's observer, return JSON."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.model import Failure, Observation
+from grader.observe.context import ObserveContext, StudentCodeError, dumps
+from grader.observe.dataset_shim import make_dataset_shim
+from grader.observe.failures import failure_from_exception
+from grader.submission import import_submission
+
+IMPORT_JOB = "_import"
+MAX_ANSWER_CHARS = 5000
+COPY_SKIP = ("__pycache__", ".git", ".ipynb_checkpoints", "*.pyc")
+MAX_COPIED_FILE = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Job:
+    """One observation to make: which question of which submission."""
+
+    question: str
+    function: str
+    assignment: str
+    assignment_dir: Path
+    submission: Path  # the .py or .ipynb file
+    module: str
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Job:
+        """Read a job from its JSON form."""
+        return Job(
+            question=data["question"],
+            function=data.get("function", ""),
+            assignment=data["assignment"],
+            assignment_dir=Path(data["assignment_dir"]),
+            submission=Path(data["submission"]),
+            module=data["module"],
+        )
+
+
+def copy_submission(source_file: Path, workdir: Path, module: str) -> Path:
+    """Copy the submission's folder (small files only) into workdir; return the copied module."""
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skipped = set(shutil.ignore_patterns(*COPY_SKIP)(folder, names))
+        for name in names:
+            path = Path(folder, name)
+            if path.is_file() and path.stat().st_size > MAX_COPIED_FILE:
+                skipped.add(name)
+        return skipped
+
+    shutil.copytree(source_file.parent, workdir, ignore=ignore, dirs_exist_ok=True)
+    target = workdir / f"{module}{source_file.suffix}"
+    if not target.exists():  # a file named otherwise, given with --submission FILE
+        shutil.copy2(source_file, target)
+    return target
+
+
+def read_answers(module: Any) -> dict[str, str]:
+    """Return the free-text ANSWERS dict as plain strings."""
+    answers = getattr(module, "ANSWERS", None)
+    if not isinstance(answers, dict):
+        return {}
+    return {str(k): str(v)[:MAX_ANSWER_CHARS] for k, v in answers.items()}
+
+
+def classify(exc: BaseException) -> str:
+    """Map what the student's code raised to a question status."""
+    if isinstance(exc, NotImplementedError):
+        return "not_implemented"
+    if isinstance(exc, MemoryError):
+        return "memory"
+    return "error"
+
+
+def observe(job: Job, ctx: ObserveContext) -> Observation:
+    """Import the submission and run the question's observer; never raises."""
+    started = time.monotonic()
+    sys.modules["dataset_utils"] = make_dataset_shim()
+    sys.path.insert(0, str(ctx.workdir))
+    os.chdir(ctx.workdir)
+    submission_file = ctx.workdir / f"{job.module}{job.submission.suffix}"
+    ctx.progress(f"importing {submission_file.name}")
+    try:
+        module = import_submission(submission_file, job.module)
+    except BaseException as exc:  # noqa: BLE001 - any failure at import is the student's
+        failure = failure_from_exception(exc, "import", f"importing {submission_file.name}", ctx.workdir)
+        return Observation(job.question, classify(exc) if classify(exc) == "memory" else "error",
+                           failure=failure, duration=time.monotonic() - started)
+    if job.question == IMPORT_JOB:
+        functions = sorted(n for n, v in vars(module).items() if callable(v) and not n.startswith("_"))
+        data = {"answers": read_answers(module), "functions": functions}
+        return Observation(job.question, "ok", data=data, duration=time.monotonic() - started)
+    if not callable(getattr(module, job.function, None)):
+        failure = Failure("call", "AttributeError",
+                          f"{submission_file.name} has no function {job.function}()", job.function)
+        return Observation(job.question, "error", failure=failure, duration=time.monotonic() - started)
+    observers = importlib.import_module(f"grader.{job.assignment}.observers").OBSERVERS
+    try:
+        data = observers[job.question](module, ctx)
+        dumps(data)  # refuse non-JSON data here, where the traceback still makes sense
+    except StudentCodeError as err:
+        failure = failure_from_exception(err.exc, "call", err.where, ctx.workdir)
+        return Observation(job.question, classify(err.exc), failure=failure,
+                           duration=time.monotonic() - started)
+    except BaseException as exc:  # noqa: BLE001 - the grader's own fault, reported as such
+        failure = Failure("observe", type(exc).__name__, str(exc)[:500], job.question,
+                          frames=(), )
+        details = traceback.format_exc(limit=8)
+        return Observation(job.question, "grader_error", failure=failure, output=details,
+                           duration=time.monotonic() - started)
+    return Observation(job.question, "ok", data=data, duration=time.monotonic() - started)

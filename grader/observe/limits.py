@@ -1,0 +1,119 @@
+"""Operating-system limits for untrusted code: memory, network, and killing a process tree."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+import signal
+import time
+from pathlib import Path
+
+PR_SET_CHILD_SUBREAPER = 36
+CLONE_NEWNET = 0x40000000
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _libc() -> ctypes.CDLL:
+    """Return the C library, for prctl and unshare."""
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def become_subreaper() -> bool:
+    """Adopt orphaned descendants (double-forked or setsid'd) so they can be found and killed."""
+    return _libc().prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+
+
+def isolate_network() -> bool:
+    """Move this process into an empty network namespace; False where the OS does not allow it."""
+    return _libc().unshare(CLONE_NEWNET) == 0
+
+
+def virtual_memory_bytes(pid: int | str = "self") -> int:
+    """Return a process's current virtual memory size."""
+    fields = Path(f"/proc/{pid}/statm").read_text().split()
+    return int(fields[0]) * PAGE_SIZE
+
+
+def limit_memory(extra_bytes: int) -> int:
+    """Cap this process's address space at its current size plus extra_bytes; return the cap."""
+    cap = virtual_memory_bytes() + extra_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    return cap
+
+
+def resident_bytes(pid: int) -> int:
+    """Return a process's private resident memory (pages it wrote to), 0 if it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    total = 0
+    for line in text.splitlines():
+        if line.startswith(("Private_Dirty:", "Private_Clean:", "Swap:")):
+            total += int(line.split()[1]) * 1024
+    return total
+
+
+def _parent_map() -> dict[int, int]:
+    """Map every live pid to its parent pid."""
+    parents = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        parents[int(entry.name)] = int(fields[1])
+    return parents
+
+
+def descendants(root: int) -> list[int]:
+    """Return every live descendant of root (not root itself)."""
+    children: dict[int, list[int]] = {}
+    for pid, ppid in _parent_map().items():
+        children.setdefault(ppid, []).append(pid)
+    found, stack = [], list(children.get(root, []))
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(children.get(pid, []))
+    return found
+
+
+def kill_descendants(root: int, rounds: int = 20) -> None:
+    """SIGKILL every descendant of root, repeatedly, until none is left; reap the zombies."""
+    for _ in range(rounds):
+        pids = descendants(root)
+        alive = [pid for pid in pids if not _is_zombie(pid)]
+        for pid in alive:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        reap_children()
+        if not alive:
+            return
+        time.sleep(0.01)
+
+
+def _is_zombie(pid: int) -> bool:
+    """Whether a process has exited but not been reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat[stat.rindex(")") + 2] == "Z"
+
+
+def reap_children() -> None:
+    """Collect every exited child without blocking."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return

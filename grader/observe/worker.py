@@ -1,0 +1,118 @@
+"""The warm worker: imports keras once, then forks a supervised child per job.
+
+Protocol (JSON lines): the first line written is {"kind": "ready"}; each line read on stdin is a
+job, each line written is its observation (with the job's "id"). The worker never runs a
+TensorFlow op itself: a child forked after one hangs in fit.
+
+Run as `python -m grader.observe.worker --preload keras,sklearn.model_selection`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import select
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import IO, Any
+
+QUIET_TF = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow",
+            "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
+ONE_THREAD = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1",
+              "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def worker_environment(threads: int) -> dict[str, str]:
+    """Return the environment variables a worker must start with (set before TF is imported)."""
+    env = dict(QUIET_TF)
+    if threads == 1:
+        env.update(ONE_THREAD)
+    else:
+        env.update({k: str(threads) for k in ONE_THREAD})
+    return env
+
+
+def preload(modules: list[str]) -> None:
+    """Import modules so that forked children start warm (imports only, no TF op)."""
+    for name in modules:
+        importlib.import_module(name)
+
+
+def _start_job(job: dict[str, Any], results_dir: Path) -> int:
+    """Fork a supervisor for the job; it writes its observation to results_dir/<pid>.json."""
+    pid = os.fork()
+    if pid != 0:
+        return pid
+    code = 0
+    try:
+        os.setsid()
+        from grader.observe.supervisor import supervise
+
+        observation = supervise(job)
+        observation["id"] = job["id"]
+        (results_dir / f"{os.getpid()}.json").write_text(json.dumps(observation), encoding="utf-8")
+    except BaseException:  # noqa: BLE001 - reported below as a grader error
+        (results_dir / f"{os.getpid()}.err").write_text(traceback.format_exc(), encoding="utf-8")
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _finished(pid: int, job: dict[str, Any], results_dir: Path) -> dict[str, Any]:
+    """Read a supervisor's observation, or report that the supervisor itself failed."""
+    result = results_dir / f"{pid}.json"
+    if result.exists():
+        return json.loads(result.read_text(encoding="utf-8"))
+    error = results_dir / f"{pid}.err"
+    details = error.read_text(encoding="utf-8") if error.exists() else "the supervisor was killed"
+    return {"kind": "observation", "schema": 1, "id": job["id"], "question": job["question"],
+            "status": "grader_error", "data": {}, "notes": [], "output": details[-4000:],
+            "duration": 0.0, "failure": {"phase": "grader", "type": "SupervisorFailed",
+                                         "message": details.strip().splitlines()[-1][:300],
+                                         "where": "", "frames": []}}
+
+
+def serve(in_fd: int, out: IO[str]) -> None:
+    """Run jobs read from in_fd until it closes, writing observations as they finish."""
+    running: dict[int, dict[str, Any]] = {}
+    pending = b""
+    with tempfile.TemporaryDirectory(prefix="grade-worker-") as tmp:
+        results_dir = Path(tmp)
+        open_input = True
+        while open_input or running:
+            ready, _, _ = select.select([in_fd] if open_input else [], [], [], 0.02)
+            if ready:
+                chunk = os.read(in_fd, 1 << 16)
+                open_input = bool(chunk)
+                pending += chunk
+                *lines, pending = pending.split(b"\n")
+                for line in filter(None, (raw.strip() for raw in lines)):
+                    job = json.loads(line)
+                    running[_start_job(job, results_dir)] = job
+            for pid in list(running):
+                done, _ = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    out.write(json.dumps(_finished(pid, running.pop(pid), results_dir)) + "\n")
+                    out.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the worker process."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--preload", default="keras", help="comma-separated modules to import")
+    args = parser.parse_args(argv)
+    protocol = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)  # anything printed by imports goes to stderr, never into the protocol
+    preload([m for m in args.preload.split(",") if m])
+    protocol.write(json.dumps({"kind": "ready", "pid": os.getpid()}) + "\n")
+    protocol.flush()
+    serve(sys.stdin.fileno(), protocol)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,142 @@
+"""Parent side of the sandbox: start a warm worker, send it jobs, collect observations.
+
+Imports no keras: the process that judges and scores never runs student code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from grader.model import Failure, Observation
+from grader.observe.worker import worker_environment
+
+STARTUP_TIMEOUT = 120.0
+
+
+class WorkerError(RuntimeError):
+    """The warm worker could not start or stopped answering."""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run jobs: how many at once and what each may use."""
+
+    parallel: int = max(1, min(os.cpu_count() or 1, 4))
+    memory_mb: int = 3072
+    output_bytes: int = 64 * 1024
+    timeout_scale: float = 1.0
+    isolate_network: bool = True
+
+
+class WarmWorker:
+    """A worker process that has imported keras and forks one sandboxed child per job."""
+
+    def __init__(self, preload: Iterable[str] = ("keras",), threads: int = 1) -> None:
+        env = {**os.environ, **worker_environment(threads)}
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [_project_root(), env.get("PYTHONPATH")]))
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "grader.observe.worker", "--preload", ",".join(preload)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
+        ready = self._read_line()
+        if ready.get("kind") != "ready":
+            raise WorkerError(f"the grading worker did not start: {ready}")
+
+    def _read_line(self) -> dict[str, Any]:
+        """Read one protocol line from the worker."""
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline()
+        if not line:
+            code = self._process.poll()
+            raise WorkerError(f"the grading worker stopped (exit code {code})")
+        return json.loads(line)
+
+    def run(self, jobs: list[dict[str, Any]], parallel: int) -> Iterator[Observation]:
+        """Run jobs, at most `parallel` at once, yielding observations as they finish."""
+        assert self._process.stdin is not None
+        queue = list(jobs)
+        in_flight = 0
+        by_id = {job["id"]: job for job in jobs}
+        while queue or in_flight:
+            while queue and in_flight < parallel:
+                self._process.stdin.write(json.dumps(queue.pop(0)) + "\n")
+                self._process.stdin.flush()
+                in_flight += 1
+            answer = self._read_line()
+            in_flight -= 1
+            job = by_id[answer.pop("id")]
+            try:
+                yield Observation.from_json(answer)
+            except (TypeError, ValueError, KeyError) as exc:
+                yield grader_failure(job["question"], f"unreadable observation: {exc}")
+
+    def close(self) -> None:
+        """Stop the worker (it finishes nothing more)."""
+        if self._process.poll() is None:
+            if self._process.stdin:
+                self._process.stdin.close()
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+
+    def __enter__(self) -> WarmWorker:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def grader_failure(question: str, message: str) -> Observation:
+    """An observation for a failure of the grader itself (not the student's fault)."""
+    return Observation(question, "grader_error", failure=Failure("grader", "GraderError", message))
+
+
+def make_job(
+    job_id: str,
+    question: str,
+    function: str,
+    submission: str,
+    assignment: Any,
+    options: RunOptions,
+    timeout: float,
+) -> dict[str, Any]:
+    """Build the JSON job for one question of one submission."""
+    return {
+        "kind": "job",
+        "schema": 1,
+        "id": job_id,
+        "question": question,
+        "function": function,
+        "assignment": assignment.name,
+        "assignment_dir": str(assignment.directory),
+        "submission": submission,
+        "module": assignment.module,
+        "budgets": {
+            "timeout": timeout * options.timeout_scale,
+            "memory_mb": options.memory_mb,
+            "output_bytes": options.output_bytes,
+            "isolate_network": options.isolate_network,
+        },
+    }
+
+
+def _project_root() -> str:
+    """Return the folder that holds the `grader` package (so the worker imports this copy)."""
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def options_json(options: RunOptions) -> dict[str, Any]:
+    """Return the options as JSON (part of the cache key of results)."""
+    return asdict(options)

@@ -1,0 +1,293 @@
+"""Observers of the 14 questions: call the student's function on small data, describe the result.
+
+Runs only in a sandboxed child process (imports keras). The reference goes through the same code,
+so expected and actual observations are comparable field by field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from grader.observe.context import ObserveContext, jsonable
+from grader.observe.keras_models import describe_model
+
+INPUT_DIM = 784
+N_CLASSES = 10
+CHECKPOINT_VAL_LOSSES = (1.0, 0.9, 0.5, 0.8, 0.85, 0.82, 0.7, 0.75, 0.6, 0.65, 0.9, 0.7)
+EARLY_STOPPING_VAL_LOSSES = (0.9, 0.8, 0.7, 0.75, 0.72, 0.71, 0.73, 0.74, 0.68, 0.66, 0.65, 0.64)
+PLOT_HISTORY = {
+    "accuracy": [0.51, 0.62, 0.7, 0.74, 0.79],
+    "val_accuracy": [0.48, 0.57, 0.61, 0.63, 0.6],
+    "loss": [1.9, 1.3, 1.0, 0.85, 0.7],
+    "val_loss": [2.0, 1.5, 1.2, 1.1, 1.15],
+}
+
+
+def load_mnist_subset(assignment_dir: Path) -> tuple[np.ndarray, ...]:
+    """Load the committed real-MNIST subset: x in [0, 1] (n, 784), labels (n,)."""
+    with np.load(assignment_dir / "data" / "mnist_subset.npz") as data:
+        x_train = data["x_train"].reshape(len(data["x_train"]), -1).astype("float32") / 255.0
+        x_test = data["x_test"].reshape(len(data["x_test"]), -1).astype("float32") / 255.0
+        return x_train, data["y_train"].astype("int64"), x_test, data["y_test"].astype("int64")
+
+
+def load_boston_train(assignment_dir: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Load keras's Boston training split, min-max scaled, y of shape (n, 1)."""
+    with np.load(assignment_dir / "data" / "boston_housing.npz") as data:
+        x, y = data["x"], data["y"]
+    order = np.arange(len(x))
+    np.random.RandomState(113).shuffle(order)
+    n_train = int(len(x) * 0.8)
+    x, y = x[order][:n_train], y[order][:n_train]
+    x = (x - x.min(axis=0)) / (x.max(axis=0) - x.min(axis=0))
+    y = (y - y.min()) / (y.max() - y.min())
+    return x.astype("float32"), y.reshape(-1, 1).astype("float32")
+
+
+def one_hot(labels: np.ndarray) -> np.ndarray:
+    """Return one-hot float32 targets."""
+    return np.eye(N_CLASSES, dtype="float32")[labels]
+
+
+def tiny_classifier(input_dim: int = INPUT_DIM) -> Any:
+    """Build the grader's own small compiled classifier (for fit and callback questions)."""
+    import keras
+
+    model = keras.Sequential(
+        [keras.Input((input_dim,)), keras.layers.Dense(16, activation="relu"),
+         keras.layers.Dense(N_CLASSES, activation="softmax")]
+    )
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def observe_builds(
+    ctx: ObserveContext, fn: Callable[..., Any], arg_sets: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Call a model-building function once per argument set and describe each model."""
+    builds = []
+    for args in arg_sets:
+        model = ctx.call(fn, **args)
+        builds.append({"args": args, "model": describe_model(model, args["input_dim"])})
+    return {"builds": builds}
+
+
+def observe_q1(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
+    """Q1: the dictionary describing both datasets."""
+    return {"value": jsonable(ctx.call(module.describe_datasets))}
+
+
+def observe_q2(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
+    """Q2: the linear classifier, then a short real fit on the MNIST subset."""
+    import keras
+
+    args = {"input_dim": INPUT_DIM, "n_classes": N_CLASSES}
+    model = ctx.call(module.build_linear_classifier, **args)
+    model_info = describe_model(model, INPUT_DIM)
+    data: dict[str, Any] = {"builds": [{"args": args, "model": model_info}]}
+    if not (model_info["is_model"] and model_info["compile"]):
+        return data
+    x_train, y_train, x_test, y_test = load_mnist_subset(ctx.assignment_dir)
+    keras.utils.set_random_seed(0)
+    try:
+        ctx.progress("training your model on 2,000 MNIST images")
+        model.fit(x_train, one_hot(y_train), epochs=3, batch_size=32, verbose=0)
+        predicted = np.asarray(model.predict(x_test, verbose=0)).argmax(axis=1)
+        data["learning"] = {"test_accuracy": round(float((predicted == y_test).mean()), 4),
+                            "train_samples": len(x_train), "epochs": 3}
+    except Exception as exc:  # noqa: BLE001 - training failures are the student's to read
+        data["learning"] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+    return data
+
+
+def observe_q3(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
+    """Q3: build_mlp with 0 to 3 hidden layers."""
+    return observe_builds(ctx, module.build_mlp, [
+        {"input_dim": INPUT_DIM, "n_classes": N_CLASSES, "n_hidden": n} for n in range(4)])
+
+
+def observe_q4(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
+    """Q4: the wide model, and the parameter count of build_mlp(..., 3) it must match."""
+    data = observe_builds(ctx, module.build_wide_mlp,
+                          [{"input_dim": INPUT_DIM, "n_classes": N_CLASSES}])
+    try:
+        deep = describe_model(module.build_mlp(INPUT_DIM, N_CLASSES, 3), INPUT_DIM)
+        data["mlp3_params"] = deep.get("params")
+    except Exception:  # noqa: BLE001 - only the reference's count is used as the target
+        data["mlp3_params"] = None
+    return data
+
+
+def observe_q5(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
+    """Q5: what fit_with_validation asked of fit, and the History it returned."""
+    import keras
+
+    x_train, y_train, _, _ = load_mnist_subset(ctx.assignment_dir)
+    x, y = x_train[:200], one_hot(y_train[:200])
+    model = tiny_classifier()
+    calls: list[dict[str, Any]] = []
+    real_fit = model.fit
+
+    def recording_fit(*args: Any, **kwargs: Any) -> Any:
+        """Record the arguments of the student's fit call, then fit."""
+        named = dict(zip(("x", "y", "batch_size", "epochs"), args, strict=False)) | kwargs
+        validation_data = named.get("validation_data")
+        calls.append({
+            "samples": len(named["x"]) if named.get("x") is not None else None,
+            "batch_size": named.get("batch_size"),
+            "epochs": named.get("epochs"),
+            "validation_split": named.get("validation_split"),
+            "validation_samples": len(validation_data[0]) if validation_data is not None else None,
+        })
+        return real_fit(*args, **kwargs)
+
+    model.fit = recording_fit
+    keras.utils.set_random_seed(0)
+    history = ctx.call(module.fit_with_validation, model, x, y, epochs=3, batch_size=20)
+    is_history = isinstance(history, keras.callbacks.History)
+    return {
+        "samples": len(x),
+        "epochs_asked": 3,
+        "batch_size_asked": 20,
+        "fit_calls": jsonable(calls),
+        "is_history": is_history,
+        "type": type(history).__name__,
+        "history_keys": sorted(history.history) if is_history else [],
+        "epochs_run": len(history.history.get("loss", [])) if is_history else None,
+        "steps_per_epoch": (history.params or {}).get("steps") if is_history else None,
+    }
+
+
+def observe_q6(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
+    """Q6: L1-regularised MLPs, with two depths and two coefficients."""
+    return observe_builds(ctx, module.build_mlp_l1, [
+        {"input_dim": INPUT_DIM, "n_classes": N_CLASSES, "n_hidden": 2, "l1": 0.01},
+        {"input_dim": INPUT_DIM, "n_classes": N_CLASSES, "n_hidden": 1, "l1": 0.003},
+    ])
+
+
+def observe_q7(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
+    """Q7: MLPs with dropout, at two depths."""
+    return observe_builds(ctx, module.build_mlp_dropout, [
+        {"input_dim": INPUT_DIM, "n_classes": N_CLASSES, "n_hidden": n} for n in (2, 1)])
+
+
+def observe_q8(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
+    """Q8: the scikit-learn classifier: clone, fit on integer labels, predict, score."""
+    from grader.observe.estimators import describe_estimator, fitted_network, try_clone
+
+    x_train, y_train, _, _ = load_mnist_subset(ctx.assignment_dir)
+    x, y = x_train[:400], y_train[:400]
+    est = ctx.call(module.build_sklearn_classifier, INPUT_DIM, N_CLASSES, epochs=2, batch_size=50)
+    data: dict[str, Any] = {"estimator": describe_estimator(est), "clone": try_clone(est),
+                            "samples": len(x), "epochs_asked": 2, "batch_size_asked": 50}
+    if "fit" not in data["estimator"]["methods"]:
+        return data
+    ctx.call(est.fit, x, y, label="classifier.fit(X, y)")
+    data["network"] = fitted_network(est, INPUT_DIM)
+    prediction = np.asarray(ctx.call(est.predict, x[:100], label="classifier.predict(X)"))
+    data["predict"] = {"shape": list(prediction.shape),
+                       "labels_ok": bool(np.isin(prediction, np.arange(N_CLASSES)).all())}
+    score = ctx.call(est.score, x[:100], y[:100], label="classifier.score(X, y)")
+    data["score"] = jsonable(score)
+    return data
+
+
+def observe_search(
+    module: ModuleType, ctx: ObserveContext, fn_name: str, x: Any, y: Any, epochs: int, cv: int
+) -> dict[str, Any]:
+    """Call a model-selection function, then describe the search and each candidate network."""
+    from grader.observe.estimators import describe_candidates, describe_search
+
+    search = ctx.call(getattr(module, fn_name), x, y, epochs=epochs, cv=cv)
+    data: dict[str, Any] = {"search": describe_search(search), "cv_asked": cv, "epochs_asked": epochs}
+    if data["search"]["is_search"] and data["search"]["fitted"]:
+        ctx.progress(f"rebuilding the candidates of {fn_name}'s search")
+        data["candidates"] = describe_candidates(ctx, search, x[:60], y[:60], x.shape[1])
+    return data
+
+
+def observe_q9(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
+    """Q9: the optimizer search, on integer MNIST labels."""
+    x_train, y_train, _, _ = load_mnist_subset(ctx.assignment_dir)
+    return observe_search(module, ctx, "select_optimizer", x_train[:300], y_train[:300], 1, 2)
+
+
+def observe_q10(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
+    """Q10: the figure drawn from a History with known values."""
+    import keras
+    import matplotlib.pyplot as plt
+
+    from grader.observe.figures import describe_figure
+
+    history = keras.callbacks.History()
+    history.history = {k: list(v) for k, v in PLOT_HISTORY.items()}
+    history.epoch = list(range(len(PLOT_HISTORY["loss"])))
+    history.params = {"verbose": 0, "epochs": len(history.epoch), "steps": 10}
+    figure = ctx.call(module.plot_accuracy, history)
+    data = {"figure": describe_figure(figure), "history": PLOT_HISTORY}
+    plt.close("all")
+    return data
+
+
+def observe_q11(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
+    """Q11: the scalars a real 2-epoch fit wrote through the TensorBoard callback."""
+    import keras
+
+    from grader.observe.callbacks import describe_callback, read_scalars
+
+    log_dir = ctx.scratch / "logs"
+    callback = ctx.call(module.make_tensorboard_callback, str(log_dir))
+    data: dict[str, Any] = {"callback": describe_callback(callback), "epochs": 2}
+    if not data["callback"]["is_callback"]:
+        return data
+    x_train, y_train, _, _ = load_mnist_subset(ctx.assignment_dir)
+    model = tiny_classifier()
+    keras.utils.set_random_seed(0)
+    ctx.call(model.fit, x_train[:100], one_hot(y_train[:100]), epochs=2, batch_size=25,
+             validation_split=0.2, verbose=0, callbacks=[callback],
+             label="model.fit(..., epochs=2, validation_split=0.2, callbacks=[your callback])")
+    data["scalars"] = read_scalars(log_dir) if log_dir.exists() else []
+    return data
+
+
+def observe_q12(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
+    """Q12: when the checkpoint callback saved, under scripted validation losses."""
+    from grader.observe.callbacks import describe_callback, drive_callback
+
+    target = ctx.scratch / "checkpoints" / "best.keras"
+    target.parent.mkdir(parents=True)
+    callback = ctx.call(module.make_checkpoint_callback, str(target))
+    data: dict[str, Any] = {"callback": describe_callback(callback)}
+    if data["callback"]["is_callback"]:
+        run = drive_callback(ctx, callback, tiny_classifier(8), CHECKPOINT_VAL_LOSSES, target)
+        others = sorted(p.name for p in target.parent.iterdir() if not p.name.startswith("saved-"))
+        data.update(run=run, other_files=others)
+    return data
+
+
+def observe_q13(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
+    """Q13: after which epoch the early-stopping callback stopped, under scripted losses."""
+    from grader.observe.callbacks import describe_callback, drive_callback
+
+    callback = ctx.call(module.make_early_stopping_callback)
+    data: dict[str, Any] = {"callback": describe_callback(callback)}
+    if data["callback"]["is_callback"]:
+        data["run"] = drive_callback(ctx, callback, tiny_classifier(8), EARLY_STOPPING_VAL_LOSSES)
+    return data
+
+
+def observe_q14(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
+    """Q14: the Boston housing search over depths, widths and optimizers."""
+    x, y = load_boston_train(ctx.assignment_dir)
+    return observe_search(module, ctx, "select_boston_model", x[:120], y[:120], 2, 2)
+
+
+OBSERVERS: dict[str, Callable[[ModuleType, ObserveContext], dict[str, Any]]] = {
+    f"q{i}": globals()[f"observe_q{i}"] for i in range(1, 15)
+}
