@@ -19,6 +19,7 @@ class Question:
     title_en: str
     title_fr: str
     timeout: float
+    preload: tuple[str, ...] = ()
 
     def title(self, lang: str) -> str:
         """Return the title in the given language."""
@@ -64,6 +65,7 @@ def load_assignment(directory: Path = DEFAULT_ASSIGNMENT_DIR) -> Assignment:
             title_en=q["title_en"],
             title_fr=q["title_fr"],
             timeout=float(q.get("timeout", default_timeout)),
+            preload=tuple(q.get("preload", ())),
         )
         for q in data["questions"]
     )

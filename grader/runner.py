@@ -61,8 +61,8 @@ class WarmWorker:
             raise WorkerError(f"the grading worker stopped (exit code {code})")
         return json.loads(line)
 
-    def run(self, jobs: list[dict[str, Any]], parallel: int) -> Iterator[Observation]:
-        """Run jobs, at most `parallel` at once, yielding observations as they finish."""
+    def run(self, jobs: list[dict[str, Any]], parallel: int) -> Iterator[tuple[str, Observation]]:
+        """Run jobs, at most `parallel` at once, yielding (job id, observation) as they finish."""
         assert self._process.stdin is not None
         queue = list(jobs)
         in_flight = 0
@@ -76,9 +76,9 @@ class WarmWorker:
             in_flight -= 1
             job = by_id[answer.pop("id")]
             try:
-                yield Observation.from_json(answer)
+                yield job["id"], Observation.from_json(answer)
             except (TypeError, ValueError, KeyError) as exc:
-                yield grader_failure(job["question"], f"unreadable observation: {exc}")
+                yield job["id"], grader_failure(job["question"], f"unreadable observation: {exc}")
 
     def close(self) -> None:
         """Stop the worker (it finishes nothing more)."""

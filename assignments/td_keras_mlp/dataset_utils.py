@@ -39,7 +39,8 @@ def _how_to_use_local_copy(file_name: str, function_name: str) -> str:
     """Return the instructions for pointing the loader at a local copy of `file_name`."""
     return (
         f"To use a local copy, put {file_name} (keras layout) in a folder, set the environment "
-        f"variable {DATASETS_ENV_VAR} to that folder (shell: export {DATASETS_ENV_VAR}=/path/to/folder; "
+        f"variable {DATASETS_ENV_VAR} to that folder "
+        f"(shell: export {DATASETS_ENV_VAR}=/path/to/folder; "
         f'Python: os.environ["{DATASETS_ENV_VAR}"] = "/path/to/folder") and call '
         f"{function_name}(mass_network=True)."
     )
@@ -112,7 +113,7 @@ def _load_mnist(mass_network: bool) -> tuple[ArrayPair, ArrayPair]:
 
 
 def _load_boston(mass_network: bool) -> tuple[ArrayPair, ArrayPair]:
-    """Return raw Boston `(x_train, y_train), (x_test, y_test)` (keras's split) from the copy or keras."""
+    """Return raw Boston `(x_train, y_train), (x_test, y_test)` (keras's split), copy or keras."""
     if mass_network:
         data = _read_npz(BOSTON_FILE, ("x", "y"), "prepare_boston")
         return _split_boston(data["x"], data["y"])
@@ -127,7 +128,7 @@ def _load_boston(mass_network: bool) -> tuple[ArrayPair, ArrayPair]:
 
 
 def prepare_mnist(mass_network: bool = False) -> Splits:
-    """Return MNIST as (x_train, x_test, y_train, y_test): x float32 (n, 784) in [0, 1], y one-hot (n, 10)."""
+    """Return MNIST (x_train, x_test, y_train, y_test): x float32 (n, 784) in [0, 1], y one-hot."""
     (x_train, y_train), (x_test, y_test) = _load_mnist(mass_network)
     return (
         _scale_pixels(x_train),
@@ -138,7 +139,7 @@ def prepare_mnist(mass_network: bool = False) -> Splits:
 
 
 def prepare_boston(mass_network: bool = False) -> Splits:
-    """Return Boston housing (404/102) as (x_train, x_test, y_train, y_test), min-max scaled on train."""
+    """Return Boston (x_train, x_test, y_train, y_test), 404/102, min-max scaled on train."""
     (x_train, y_train), (x_test, y_test) = _load_boston(mass_network)
     x_train, x_test = _min_max_scale(x_train.astype(np.float64), x_test.astype(np.float64))
     y_train, y_test = _min_max_scale(

@@ -76,12 +76,25 @@ def describe_candidates(
         entry: dict[str, Any] = {"params": short_repr(params)}
         try:
             est = clone(search.estimator).set_params(**params)
-            ctx.call(est.fit, x, y, label=f"fitting candidate {short_repr(params)}")
+            quiet_fit(ctx, est, x, y, f"fitting candidate {short_repr(params)}")
             network = fitted_network(est, input_dim)
             entry["network"] = network
-            prediction = np.asarray(est.predict(x[:20]), dtype=float)
+            prediction = np.asarray(quiet(est.predict, x[:20]), dtype=float)
             entry["distinct_predictions"] = int(np.unique(prediction.round(6)).size)
         except Exception as exc:  # noqa: BLE001 - one bad candidate is reported, not fatal
             entry["error"] = f"{type(getattr(exc, 'exc', exc)).__name__}: {getattr(exc, 'exc', exc)}"[:300]
         candidates.append(entry)
     return candidates
+
+
+def quiet(method: Any, *args: Any) -> Any:
+    """Call fit or predict with verbose=0 when the wrapper accepts it."""
+    try:
+        return method(*args, verbose=0)
+    except TypeError:
+        return method(*args)
+
+
+def quiet_fit(ctx: ObserveContext, est: Any, x: Any, y: Any, label: str) -> Any:
+    """Fit a candidate for one epoch, silently when the wrapper allows."""
+    return ctx.call(quiet, est.fit, x, y, label=label)

@@ -1,6 +1,7 @@
 """Build the committed test fixtures from the full keras-layout dataset files.
 
-Usage: python make_subset.py /path/to/mnist.npz [--boston /path/to/boston_housing.npz] [--out-dir DIR]
+Usage: python make_subset.py /path/to/mnist.npz [--boston /path/to/boston_housing.npz]
+                             [--out-dir DIR]
 
 Writes `mnist_subset.npz` (the first 2000 training and the first 500 test images of MNIST, keras
 layout, compressed) and, with `--boston`, a byte-for-byte copy of `boston_housing.npz`; then prints
@@ -42,7 +43,9 @@ def save_npz_reproducibly(target: Path, arrays: dict[str, np.ndarray]) -> None:
             info = zipfile.ZipInfo(f"{key}.npy", date_time=FIXED_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             with archive.open(info, "w", force_zip64=True) as member:
-                np.lib.format.write_array(member, np.ascontiguousarray(arrays[key]), allow_pickle=False)
+                np.lib.format.write_array(
+                    member, np.ascontiguousarray(arrays[key]), allow_pickle=False
+                )
 
 
 def sha256(path: Path) -> str:

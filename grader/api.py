@@ -1,0 +1,174 @@
+"""The library API: grade a submission and return its report (no rendering, no printing)."""
+
+from __future__ import annotations
+
+import time
+from contextlib import nullcontext
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from grader import __version__
+from grader.assignment import Assignment, Question, load_assignment
+from grader.judge import judge_question
+from grader.messages import translate
+from grader.model import ERROR, GradeReport, Observation, QuestionResult
+from grader.observe.child import IMPORT_JOB
+from grader.reference import (
+    ExpectedSet,
+    cache_key,
+    default_reference_dir,
+    load_expected,
+    store_expected,
+    write_bundle,
+)
+from grader.runner import RunOptions, WarmWorker, grader_failure, make_job
+from grader.scoring import total_score
+from grader.submission import find_submission
+
+IMPORT_TIMEOUT = 30.0
+REFERENCE_PREFIX = "reference:"
+
+
+@dataclass(frozen=True)
+class GradeOptions:
+    """What to grade and how."""
+
+    questions: tuple[str, ...] = ()  # empty: all
+    lang: str = "en"
+    run: RunOptions = field(default_factory=RunOptions)
+    reference_dir: Path | None = None  # default: the reference beside the grader, if any
+    use_reference: bool = True  # False: only the committed expected observations
+
+
+def selected_questions(assignment: Assignment, ids: Sequence[str]) -> list[Question]:
+    """Return the questions asked for, in the assignment's order (all when none is given)."""
+    if not ids:
+        return list(assignment.questions)
+    wanted = set(ids)
+    return [q for q in assignment.questions if q.id in wanted]
+
+
+def preload_modules(questions: Sequence[Question]) -> list[str]:
+    """Return the modules the warm worker should import for these questions."""
+    modules = ["keras"]
+    for question in questions:
+        modules += [m for m in question.preload if m not in modules]
+    return modules
+
+
+def _jobs(questions: Sequence[Question], submission: str, assignment: Assignment,
+          options: RunOptions, prefix: str = "") -> list[dict]:
+    """Build one job per question, longest first so that parallel runs finish sooner."""
+    ordered = sorted(questions, key=lambda q: -q.timeout)
+    return [make_job(prefix + q.id, q.id, q.function, submission, assignment, options, q.timeout)
+            for q in ordered]
+
+
+def observe_reference(worker: WarmWorker, assignment: Assignment, reference_dir: Path,
+                      questions: Sequence[Question], options: RunOptions) -> list[Observation]:
+    """Observe the reference solution's answers to the questions."""
+    file = find_submission(reference_dir, assignment.module)
+    jobs = _jobs(questions, str(file), assignment, options, REFERENCE_PREFIX)
+    return [observation for _, observation in worker.run(jobs, options.parallel)]
+
+
+def grade(submission: Path, options: GradeOptions = GradeOptions(),
+          assignment: Assignment | None = None,
+          on_result: Callable[[QuestionResult], None] | None = None,
+          worker: WarmWorker | None = None) -> GradeReport:
+    """Grade a submission (folder or file) and return its report.
+
+    A warm `worker` may be shared between submissions (bulk grading, tests); by default one is
+    started for this call and stopped after it.
+    """
+    started = time.monotonic()
+    assignment = assignment or load_assignment()
+    file = find_submission(submission, assignment.module)
+    questions = selected_questions(assignment, options.questions)
+    reference_dir = options.reference_dir or (default_reference_dir(assignment)
+                                              if options.use_reference else None)
+    expected = load_expected(assignment, reference_dir)
+    missing = [q for q in questions if q.id not in expected.observations]
+    with nullcontext(worker) if worker else WarmWorker(preload_modules(questions)) as worker:
+        import_job = make_job(IMPORT_JOB, IMPORT_JOB, "", str(file), assignment, options.run,
+                              IMPORT_TIMEOUT)
+        _, imported = next(worker.run([import_job], 1))
+        observations: dict[str, Observation] = {}
+        reference: dict[str, Observation] = dict(expected.observations)
+        jobs = []
+        if missing and reference_dir is not None:
+            jobs += _jobs(missing, str(find_submission(reference_dir, assignment.module)),
+                          assignment, options.run, REFERENCE_PREFIX)
+        if imported.status == "ok":
+            jobs += _jobs(questions, str(file), assignment, options.run)
+        fresh_reference = []
+        for job_id, observation in worker.run(jobs, options.run.parallel) if jobs else ():
+            if job_id.startswith(REFERENCE_PREFIX):
+                fresh_reference.append(observation)
+                reference[observation.question] = observation
+            else:
+                observations[observation.question] = observation
+    if fresh_reference and expected.key:
+        store_expected(expected.key, fresh_reference)
+    results = []
+    for question in questions:
+        actual = observations.get(question.id) or _import_failure(question, imported)
+        result = judge_question(assignment.name, question, reference.get(question.id), actual,
+                                options.lang)
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    return _report(assignment, file, results, imported, expected, options,
+                   time.monotonic() - started)
+
+
+def _import_failure(question: Question, imported: Observation) -> Observation:
+    """The observation of a question that could not run because the file does not import."""
+    if imported.status == "ok":
+        return grader_failure(question.id, "no observation came back for this question")
+    return replace(imported, question=question.id, output="",
+                   status=imported.status if imported.status != "ok" else ERROR)
+
+
+def _report(assignment: Assignment, file: Path, results: list[QuestionResult],
+            imported: Observation, expected: ExpectedSet, options: GradeOptions, duration: float
+            ) -> GradeReport:
+    """Assemble the report; notes say once what concerns the whole submission."""
+    notes = list(expected.notes)
+    if imported.status != "ok" and imported.failure is not None:
+        from grader.judge import failure_message
+
+        notes.insert(0, failure_message(imported.status, imported.failure, options.lang))
+        results = [replace(r, message=translate(options.lang, "q.import_failed_short"))
+                   for r in results]
+    return GradeReport(
+        assignment=assignment.name,
+        submission=str(file),
+        score=total_score(results),
+        max_score=sum(r.max_score for r in results),
+        questions=tuple(results),
+        answers=imported.data.get("answers", {}) if imported.status == "ok" else {},
+        notes=tuple(notes),
+        lang=options.lang,
+        grader_version=__version__,
+        duration=round(duration, 2),
+    )
+
+
+def regenerate_expected(assignment: Assignment | None = None,
+                        reference_dir: Path | None = None,
+                        run: RunOptions = RunOptions()) -> Path:
+    """Observe the reference on every question and write the committed expected observations."""
+    assignment = assignment or load_assignment()
+    reference_dir = reference_dir or default_reference_dir(assignment)
+    if reference_dir is None:
+        raise FileNotFoundError("the reference solution is not here: give --reference DIR")
+    questions = list(assignment.questions)
+    with WarmWorker(preload=preload_modules(questions)) as worker:
+        observations = observe_reference(worker, assignment, reference_dir, questions, run)
+    failed = [o.question for o in observations if o.status != "ok"]
+    if failed:
+        raise RuntimeError(f"the reference failed on {', '.join(failed)}")
+    clean = {o.question: replace(o, output="", duration=0.0) for o in observations}
+    return write_bundle(assignment, cache_key(assignment, reference_dir), clean)

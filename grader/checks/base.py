@@ -1,0 +1,78 @@
+"""What every check gets and returns: a judging context and a verdict. Pure, no keras."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from grader.messages import code, translate
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A check's outcome before it gets its id."""
+
+    passed: bool
+    message: str
+    expected: Any = None
+    actual: Any = None
+    hint: str = ""
+
+
+class Skip(Exception):
+    """A check cannot run because an earlier one failed (e.g. the object is not a model)."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(reason)
+        self.where = where
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class JudgeContext:
+    """The question being judged and the language of the messages."""
+
+    question: str
+    lang: str = "en"
+
+    @property
+    def label(self) -> str:
+        """The question as the student calls it, e.g. 'Q4'."""
+        return self.question.upper()
+
+    def t(self, key: str, **params: Any) -> str:
+        """Translate a sentence in the report's language."""
+        return translate(self.lang, key, **params)
+
+    def compare(
+        self,
+        where: str,
+        what: str,
+        expected: Any,
+        actual: Any,
+        passed: bool | None = None,
+        hint: str = "",
+        shown_expected: str | None = None,
+        shown_actual: str | None = None,
+    ) -> Verdict:
+        """Return a verdict whose message says `<where>: <what> — expected E, got A.`"""
+        ok = (expected == actual) if passed is None else passed
+        e_text = shown_expected if shown_expected is not None else code(expected)
+        a_text = shown_actual if shown_actual is not None else code(actual)
+        key = "ok" if ok else "mismatch"
+        message = self.t(key, where=where, what=what, expected=e_text, actual=a_text)
+        return Verdict(ok, message, expected, actual, "" if ok else hint)
+
+
+Check = Callable[[JudgeContext, dict[str, Any], dict[str, Any]], Verdict]
+
+
+def check_id(question: str, check: Check) -> str:
+    """Return a stable id such as 'q3.check_dense_units[build=2,layer=1]'."""
+    if isinstance(check, partial):
+        params = ",".join(f"{k}={v}" for k, v in check.keywords.items())
+        name = check.func.__name__
+        return f"{question}.{name}[{params}]" if params else f"{question}.{name}"
+    return f"{question}.{check.__name__}"

@@ -1,0 +1,130 @@
+"""The `grade` command: parse arguments, call the library, render, exit with the policy's code."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from grader.api import GradeOptions, grade, regenerate_expected
+from grader.assignment import load_assignment, normalize_question_id
+from grader.messages import LANGUAGES
+from grader.render.json_report import render_json, write_atomically
+from grader.render.terminal import render_question, render_summary, render_terminal
+from grader.runner import RunOptions, WorkerError
+from grader.scoring import EXIT_GRADER_ERROR, EXIT_USAGE, exit_code
+from grader.submission import SubmissionNotFound
+
+
+def default_lang() -> str:
+    """Pick French when the locale is French, English otherwise."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:
+            return "fr" if value.lower().startswith("fr") else "en"
+    return "en"
+
+
+def grade_parser() -> argparse.ArgumentParser:
+    """Build the parser of `grade [QUESTION ...]`."""
+    parser = argparse.ArgumentParser(
+        prog="grade",
+        description="Grade the Keras MLP lab: `grade q4` checks question 4 of td_keras.py here.",
+        epilog="Other commands: `grade regenerate-expected` (instructors). "
+               "Exit codes: 0 all passed, 1 some failed, 2 usage error, 3 grader error.",
+    )
+    parser.add_argument("questions", nargs="*", metavar="QUESTION",
+                        help="question ids such as q4 (default: all)")
+    parser.add_argument("--submission", "-s", type=Path, default=Path("."),
+                        help="folder or .py/.ipynb file to grade (default: this folder)")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="write the JSON report here")
+    parser.add_argument("--lang", choices=LANGUAGES, default=default_lang(),
+                        help="language of the messages (default: from the locale)")
+    parser.add_argument("--parallel", "-j", type=int, default=RunOptions().parallel,
+                        help="questions graded at once (default: %(default)s)")
+    parser.add_argument("--timeout-scale", type=float, default=1.0,
+                        help="multiply every question's time limit (slow machines)")
+    parser.add_argument("--memory-mb", type=int, default=RunOptions().memory_mb,
+                        help="memory budget per question in MB (default: %(default)s)")
+    parser.add_argument("--reference", type=Path, metavar="DIR",
+                        help="the reference solution's folder (instructors)")
+    parser.add_argument("--no-reference", action="store_true",
+                        help="use only the committed expected observations")
+    parser.add_argument("--no-color", action="store_true", help="plain output")
+    return parser
+
+
+def parse_questions(parser: argparse.ArgumentParser, raw: list[str]) -> tuple[str, ...]:
+    """Normalise question ids, or exit with a usage error naming the bad one."""
+    known = {q.id for q in load_assignment().questions}
+    ids = []
+    for text in raw:
+        try:
+            question = normalize_question_id(text)
+        except ValueError as exc:
+            parser.error(str(exc))
+        if question not in known:
+            parser.error(f"no question {text!r} in this lab (questions are q1 … q{len(known)})")
+        ids.append(question)
+    return tuple(ids)
+
+
+def run_grade(argv: list[str]) -> int:
+    """Grade one submission and print its report."""
+    parser = grade_parser()
+    args = parser.parse_args(argv)
+    if args.parallel < 1 or args.timeout_scale <= 0 or args.memory_mb < 256:
+        parser.error("--parallel must be ≥ 1, --timeout-scale > 0 and --memory-mb ≥ 256")
+    questions = parse_questions(parser, args.questions)
+    colour = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
+    run = RunOptions(parallel=args.parallel, memory_mb=args.memory_mb,
+                     timeout_scale=args.timeout_scale)
+    options = GradeOptions(questions=questions, lang=args.lang, run=run,
+                           reference_dir=args.reference, use_reference=not args.no_reference)
+    try:
+        report = grade(args.submission, options)
+    except SubmissionNotFound as exc:
+        print(f"grade: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except WorkerError as exc:
+        print(f"grade: the grader could not run ({exc}). This is not your fault.", file=sys.stderr)
+        return EXIT_GRADER_ERROR
+    if args.json:
+        write_atomically(args.json, render_json(report))
+    sys.stdout.write(render_terminal(report, colour=colour))
+    return exit_code(report.questions)
+
+
+def run_regenerate(argv: list[str]) -> int:
+    """Observe the reference and rewrite the committed expected observations."""
+    parser = argparse.ArgumentParser(prog="grade regenerate-expected",
+                                     description="Rewrite expected_observations.json from the "
+                                                 "reference solution (instructors).")
+    parser.add_argument("--reference", type=Path, metavar="DIR")
+    args = parser.parse_args(argv)
+    try:
+        path = regenerate_expected(reference_dir=args.reference)
+    except (FileNotFoundError, RuntimeError) as exc:
+        print(f"grade regenerate-expected: {exc}", file=sys.stderr)
+        return EXIT_GRADER_ERROR
+    print(f"wrote {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `grade` command."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "regenerate-expected":
+        return run_regenerate(argv[1:])
+    if argv and argv[0] == "bulk":
+        from grader.bulk.cli import run_bulk
+
+        return run_bulk(argv[1:])
+    return run_grade(argv)
+
+
+__all__ = ["main", "render_question", "render_summary"]
+
+if __name__ == "__main__":
+    raise SystemExit(main())

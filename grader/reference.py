@@ -1,0 +1,145 @@
+"""Expected observations: the reference solution observed once, cached, and committed as data.
+
+The cache key is a hash of the reference's source, the grader's observing code and the library
+versions. Students do not have the reference: the grader then reads the committed
+`expected_observations.json` that ships with the assignment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from grader.assignment import Assignment
+from grader.model import Observation
+
+LIBRARIES = ("keras", "tensorflow-cpu", "tensorflow", "scikit-learn", "numpy", "scikeras",
+             "matplotlib")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def library_versions() -> dict[str, str]:
+    """Return the installed versions of the libraries observations depend on."""
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def default_reference_dir(assignment: Assignment) -> Path | None:
+    """Return the reference solution's folder beside the grader, when it is there."""
+    folder = PROJECT_ROOT / "reference" / assignment.name
+    return folder if (folder / f"{assignment.module}.py").is_file() else None
+
+
+def cache_key(assignment: Assignment, reference_dir: Path) -> str:
+    """Hash the reference source, the observing code and the library versions."""
+    digest = hashlib.sha256()
+    sources = sorted(reference_dir.glob("*.py"))
+    sources += sorted((PROJECT_ROOT / "grader" / "observe").glob("*.py"))
+    sources += sorted((PROJECT_ROOT / "grader" / assignment.name).glob("observers.py"))
+    sources += [assignment.directory / "assignment.toml"]
+    for path in sources:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    digest.update(json.dumps(library_versions(), sort_keys=True).encode())
+    return digest.hexdigest()[:20]
+
+
+def user_cache_dir() -> Path:
+    """Return the folder for cached reference observations (XDG cache)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "td-keras-grader"
+
+
+@dataclass(frozen=True)
+class ExpectedSet:
+    """The reference observations found, and which questions still need observing."""
+
+    observations: dict[str, Observation]
+    key: str | None
+    notes: tuple[str, ...] = ()
+
+
+def _read_bundle(path: Path) -> dict[str, Any] | None:
+    """Read an expected-observations file, None when absent or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if data.get("kind") == "expected_observations" else None
+
+
+def load_expected(assignment: Assignment, reference_dir: Path | None) -> ExpectedSet:
+    """Return the expected observations available without running anything."""
+    committed = _read_bundle(assignment.expected_path)
+    if reference_dir is None:
+        if committed is None:
+            return ExpectedSet({}, None, ("no expected observations and no reference solution",))
+        notes = ()
+        if committed.get("versions") != library_versions():
+            notes = ("expected observations were made with other library versions: "
+                     f"{committed.get('versions')}",)
+        return ExpectedSet(_observations(committed), committed.get("key"), notes)
+    key = cache_key(assignment, reference_dir)
+    if committed is not None and committed.get("key") == key:
+        return ExpectedSet(_observations(committed), key)
+    cached = {}
+    folder = user_cache_dir() / key
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        observation = _read_observation(path)
+        if observation is not None:
+            cached[observation.question] = observation
+    return ExpectedSet(cached, key)
+
+
+def _observations(bundle: dict[str, Any]) -> dict[str, Observation]:
+    """Read the observations of a bundle."""
+    return {q: Observation.from_json(o) for q, o in bundle["observations"].items()}
+
+
+def _read_observation(path: Path) -> Observation | None:
+    """Read one cached observation, None when unreadable."""
+    try:
+        return Observation.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def store_expected(key: str, observations: list[Observation]) -> None:
+    """Cache freshly made reference observations (only the ones that succeeded)."""
+    folder = user_cache_dir() / key
+    folder.mkdir(parents=True, exist_ok=True)
+    for observation in observations:
+        if observation.status == "ok":
+            target = folder / f"{observation.question}.json"
+            temporary = target.with_suffix(".tmp")
+            temporary.write_text(json.dumps(observation.to_json(), sort_keys=True), encoding="utf-8")
+            temporary.replace(target)
+
+
+def write_bundle(assignment: Assignment, key: str, observations: dict[str, Observation]) -> Path:
+    """Write the committed expected observations of every question."""
+    bundle = {
+        "kind": "expected_observations",
+        "schema": 1,
+        "key": key,
+        "versions": library_versions(),
+        "observations": {q: observations[q].to_json() for q in sorted(observations, key=_order)},
+    }
+    assignment.expected_path.write_text(json.dumps(bundle, indent=1, sort_keys=True) + "\n",
+                                        encoding="utf-8")
+    return assignment.expected_path
+
+
+def _order(question: str) -> int:
+    """Sort q2 before q10."""
+    return int(question.lstrip("q") or 0)

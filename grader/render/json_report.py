@@ -1,0 +1,29 @@
+"""Render a report as JSON, the source of truth that every other renderer can reload."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from grader.model import GradeReport
+
+
+def render_json(report: GradeReport) -> str:
+    """Return the report as indented, key-sorted JSON."""
+    return json.dumps(report.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def load_report(path: Path) -> GradeReport:
+    """Read a report written by render_json."""
+    return GradeReport.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write a file so that readers never see half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(temporary, path)

@@ -1,0 +1,63 @@
+"""Render a report for the terminal: a line per question, a line per failed check, a summary."""
+
+from __future__ import annotations
+
+from grader.messages import translate
+from grader.model import FAILED, NOT_IMPLEMENTED, PASSED, GradeReport, QuestionResult
+
+MAX_LINES_PER_QUESTION = 8
+MAX_FRAMES = 3
+GREEN, RED, YELLOW, DIM, RESET = "\033[32m", "\033[31m", "\033[33m", "\033[2m", "\033[0m"
+
+
+def _paint(text: str, colour: str, enabled: bool) -> str:
+    """Wrap text in an ANSI colour when colours are on."""
+    return f"{colour}{text}{RESET}" if enabled else text
+
+
+def _points(value: float) -> str:
+    """Write points without useless decimals: 1.5, 2, 0.75."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def render_question(result: QuestionResult, lang: str, colour: bool = False) -> list[str]:
+    """Return the lines of one question."""
+    status = translate(lang, f"report.status.{result.status}")
+    mark = _paint("✓", GREEN, colour) if result.status == PASSED else _paint("✗", RED, colour)
+    score = f"{_points(result.score)}/{_points(result.max_score)}"
+    lines = [f"{mark} {result.id:<4} {result.title:<52} {score:>9}  {status}"]
+    if result.message:
+        lines.append(f"    {result.message}")
+    if result.failure is not None and result.status not in (PASSED, FAILED, NOT_IMPLEMENTED):
+        for frame in result.failure.frames[-MAX_FRAMES:]:
+            code = f": {frame.code}" if frame.code else ""
+            lines.append(_paint(f"      {frame.file}, line {frame.line}, in {frame.function}{code}",
+                                DIM, colour))
+    failed = [c for c in result.checks if c.status == FAILED]
+    for check in failed[:MAX_LINES_PER_QUESTION]:
+        lines.append(f"    - {check.message}")
+        if check.hint:
+            lines.append(_paint(f"      Hint: {check.hint}", DIM, colour))
+    if len(failed) > MAX_LINES_PER_QUESTION:
+        more = translate(lang, "report.more", count=len(failed) - MAX_LINES_PER_QUESTION)
+        lines.append(f"    {more}")
+    for note in result.notes:
+        lines.append(_paint(f"    note: {note}", YELLOW, colour))
+    return lines
+
+
+def render_summary(report: GradeReport) -> str:
+    """Return the summary line."""
+    passed = sum(1 for q in report.questions if q.status == PASSED)
+    return translate(report.lang, "report.summary", passed=passed, total=len(report.questions),
+                     score=_points(report.score), max_score=_points(report.max_score))
+
+
+def render_terminal(report: GradeReport, colour: bool = False) -> str:
+    """Return the whole report as terminal text."""
+    lines = [f"{report.assignment} — {report.submission}"]
+    lines += [_paint(f"! {note}", YELLOW, colour) for note in report.notes]
+    for result in report.questions:
+        lines += render_question(result, report.lang, colour)
+    lines.append(render_summary(report))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,52 @@
+"""Shared fixtures: one warm keras worker for the whole session (TF imports cost ~3 s each)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from grader.api import GradeOptions, grade
+from grader.assignment import Assignment, load_assignment
+from grader.model import GradeReport
+from grader.runner import WarmWorker
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "reference" / "td_keras_mlp" / "td_keras.py"
+STARTER_DIR = ROOT / "assignments" / "td_keras_mlp"
+VARIANTS = Path(__file__).resolve().parent / "variants"
+PRELOAD = ("keras", "sklearn.model_selection", "matplotlib.pyplot")
+
+
+@pytest.fixture(scope="session")
+def assignment() -> Assignment:
+    """The lab's question table."""
+    return load_assignment()
+
+
+@pytest.fixture(scope="session")
+def worker() -> Iterator[WarmWorker]:
+    """A warm worker shared by every test that grades."""
+    with WarmWorker(preload=PRELOAD) as shared:
+        yield shared
+
+
+@pytest.fixture(scope="session")
+def grade_with(worker: WarmWorker):
+    """Grade a submission path on the shared worker: grade_with(path, 'q3', 'q4', lang='en')."""
+
+    def run(path: Path, *questions: str, lang: str = "en") -> GradeReport:
+        return grade(path, GradeOptions(questions=tuple(questions), lang=lang), worker=worker)
+
+    return run
+
+
+def make_variant(tmp_path: Path, source: str) -> Path:
+    """Write a submission folder: the reference as td_keras_reference.py + td_keras.py = source."""
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    shutil.copy(REFERENCE, folder / "td_keras_reference.py")
+    (folder / "td_keras.py").write_text(source, encoding="utf-8")
+    return folder
