@@ -168,12 +168,14 @@ def check_varies(ctx: JudgeContext, expected: dict, actual: dict, dimension: str
 
 
 def is_regressor(search: dict[str, Any], candidates: list[dict[str, Any]]) -> bool:
-    """Whether the searched estimator predicts continuous values."""
+    """Whether the searched estimator is a regressor: by its class, or a single linear output."""
     estimator = search.get("estimator") or {}
     if "Regressor" in estimator.get("type", ""):
         return True
-    distinct = [c.get("distinct_predictions", 0) for c in candidates if "network" in c]
-    return bool(distinct) and max(distinct) >= 10
+    outputs = [[layer for layer in c["network"]["layers"] if layer["kind"] == "Dense"][-1:]
+               for c in candidates if (c.get("network") or {}).get("is_model")]
+    return bool(outputs) and all(o and o[0]["units"] == 1 and o[0]["activation"] == "linear"
+                                 for o in outputs)
 
 
 def check_regressor(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:

@@ -14,7 +14,8 @@ ACCURACY_METRICS = frozenset({"accuracy", "categorical_accuracy"})
 
 def build_label(ctx: JudgeContext, build: dict[str, Any]) -> str:
     """Return 'Q3 (n_hidden=2)': the question and the arguments that vary between calls."""
-    shown = {k: v for k, v in build["args"].items() if k not in ("input_dim", "n_classes")}
+    order = build.get("arg_order") or sorted(build["args"])
+    shown = {k: build["args"][k] for k in order if k not in ("input_dim", "n_classes")}
     if not shown:
         return ctx.label
     return f"{ctx.label} ({', '.join(f'{k}={code(v)}' for k, v in shown.items())})"

@@ -76,15 +76,27 @@ def describe_candidates(
         entry: dict[str, Any] = {"params": short_repr(params)}
         try:
             est = clone(search.estimator).set_params(**params)
-            quiet_fit(ctx, est, x, y, f"fitting candidate {short_repr(params)}")
-            network = fitted_network(est, input_dim)
-            entry["network"] = network
-            prediction = np.asarray(quiet(est.predict, x[:20]), dtype=float)
-            entry["distinct_predictions"] = int(np.unique(prediction.round(6)).size)
+            model = ctx.call(build_network, est, x, y,
+                             label=f"building candidate {short_repr(params)}")
+            entry["network"] = describe_model(model, input_dim)
         except Exception as exc:  # noqa: BLE001 - one bad candidate is reported, not fatal
             entry["error"] = f"{type(getattr(exc, 'exc', exc)).__name__}: {getattr(exc, 'exc', exc)}"[:300]
         candidates.append(entry)
     return candidates
+
+
+def build_network(est: Any, x: Any, y: Any) -> Any:
+    """Build the keras model a wrapper would train, without training it when the wrapper allows."""
+    if callable(getattr(est, "initialize", None)):  # scikeras
+        est.initialize(x, y)
+        return est.model_
+    if callable(getattr(est, "_get_model", None)) and callable(getattr(est, "_process_target", None)):
+        from keras.src.wrappers.sklearn_wrapper import _validate_data  # keras.wrappers
+
+        x_checked, y_checked = _validate_data(est, x, y)
+        return est._get_model(x_checked, est._process_target(y_checked, reset=True))
+    quiet(est.fit, x, y)
+    return est.model_
 
 
 def quiet(method: Any, *args: Any) -> Any:
@@ -93,8 +105,3 @@ def quiet(method: Any, *args: Any) -> Any:
         return method(*args, verbose=0)
     except TypeError:
         return method(*args)
-
-
-def quiet_fit(ctx: ObserveContext, est: Any, x: Any, y: Any, label: str) -> Any:
-    """Fit a candidate for one epoch, silently when the wrapper allows."""
-    return ctx.call(quiet, est.fit, x, y, label=label)

@@ -73,7 +73,8 @@ def observe_builds(
     builds = []
     for args in arg_sets:
         model = ctx.call(fn, **args)
-        builds.append({"args": args, "model": describe_model(model, args["input_dim"])})
+        builds.append({"args": args, "arg_order": list(args),
+                       "model": describe_model(model, args["input_dim"])})
     return {"builds": builds}
 
 
@@ -89,7 +90,8 @@ def observe_q2(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
     args = {"input_dim": INPUT_DIM, "n_classes": N_CLASSES}
     model = ctx.call(module.build_linear_classifier, **args)
     model_info = describe_model(model, INPUT_DIM)
-    data: dict[str, Any] = {"builds": [{"args": args, "model": model_info}]}
+    data: dict[str, Any] = {"builds": [{"args": args, "arg_order": list(args),
+                                        "model": model_info}]}
     if not (model_info["is_model"] and model_info["compile"]):
         return data
     x_train, y_train, x_test, y_test = load_mnist_subset(ctx.assignment_dir)
