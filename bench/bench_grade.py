@@ -48,7 +48,7 @@ def main() -> int:
         for name, command in commands.items():
             times[name].append(timed(command, REFERENCE))
     baseline = statistics.median(times["import keras"])
-    lines = [f"| command | median s | ratio to `import keras` | target |",
+    lines = ["| command | median s | ratio to `import keras` | target |",
              "|---|---|---|---|"]
     for name, values in times.items():
         ratio = statistics.median(values) / baseline

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from contextlib import nullcontext
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -73,7 +73,7 @@ def observe_reference(worker: WarmWorker, assignment: Assignment, reference_dir:
     return [observation for _, observation in worker.run(jobs, options.parallel)]
 
 
-def grade(submission: Path, options: GradeOptions = GradeOptions(),
+def grade(submission: Path, options: GradeOptions | None = None,
           assignment: Assignment | None = None,
           on_result: Callable[[QuestionResult], None] | None = None,
           worker: WarmWorker | None = None) -> GradeReport:
@@ -83,6 +83,7 @@ def grade(submission: Path, options: GradeOptions = GradeOptions(),
     started for this call and stopped after it.
     """
     started = time.monotonic()
+    options = options or GradeOptions()
     assignment = assignment or load_assignment()
     file = find_submission(submission, assignment.module)
     questions = selected_questions(assignment, options.questions)
@@ -158,7 +159,7 @@ def _report(assignment: Assignment, file: Path, results: list[QuestionResult],
 
 def regenerate_expected(assignment: Assignment | None = None,
                         reference_dir: Path | None = None,
-                        run: RunOptions = RunOptions()) -> Path:
+                        run: RunOptions | None = None) -> Path:
     """Observe the reference on every question and write the committed expected observations."""
     assignment = assignment or load_assignment()
     reference_dir = reference_dir or default_reference_dir(assignment)
@@ -166,7 +167,8 @@ def regenerate_expected(assignment: Assignment | None = None,
         raise FileNotFoundError("the reference solution is not here: give --reference DIR")
     questions = list(assignment.questions)
     with WarmWorker(preload=preload_modules(questions)) as worker:
-        observations = observe_reference(worker, assignment, reference_dir, questions, run)
+        observations = observe_reference(worker, assignment, reference_dir, questions,
+                                         run or RunOptions())
     failed = [o.question for o in observations if o.status != "ok"]
     if failed:
         raise RuntimeError(f"the reference failed on {', '.join(failed)}")

@@ -6,10 +6,9 @@ import keras
 import matplotlib
 
 matplotlib.use("Agg")
+import dataset_utils  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from sklearn.model_selection import GridSearchCV  # noqa: E402
-
-import dataset_utils  # noqa: E402
 
 ANSWERS = {
     "q1": "MNIST: classification into 10 digits; Boston housing: regression of a house price.",
