@@ -21,6 +21,9 @@ from grader.model import Observation
 LIBRARIES = ("keras", "tensorflow-cpu", "tensorflow", "scikit-learn", "numpy", "scikeras",
              "matplotlib")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The modules whose code decides what an observation contains (not how the sandbox runs it).
+OBSERVING_MODULES = ("keras_models.py", "estimators.py", "callbacks.py", "figures.py",
+                     "context.py", "dataset_shim.py")
 
 
 def library_versions() -> dict[str, str]:
@@ -44,7 +47,7 @@ def cache_key(assignment: Assignment, reference_dir: Path) -> str:
     """Hash the reference source, the observing code and the library versions."""
     digest = hashlib.sha256()
     sources = sorted(reference_dir.glob("*.py"))
-    sources += sorted((PROJECT_ROOT / "grader" / "observe").glob("*.py"))
+    sources += [PROJECT_ROOT / "grader" / "observe" / name for name in OBSERVING_MODULES]
     sources += sorted((PROJECT_ROOT / "grader" / assignment.name).glob("observers.py"))
     sources += [assignment.directory / "assignment.toml"]
     for path in sources:
