@@ -13,6 +13,7 @@ from grader.assignment import Assignment, Question, load_assignment
 from grader.judge import judge_question
 from grader.messages import translate
 from grader.model import ERROR, GradeReport, Observation, QuestionResult
+from grader.notebook import error_note, notebook_note
 from grader.observe.child import IMPORT_JOB
 from grader.reference import (
     ExpectedSet,
@@ -91,7 +92,8 @@ def grade(submission: Path, options: GradeOptions | None = None,
                                               if options.use_reference else None)
     expected = load_expected(assignment, reference_dir)
     missing = [q for q in questions if q.id not in expected.observations]
-    with nullcontext(worker) if worker else WarmWorker(preload_modules(questions)) as worker:
+    preload = preload_modules(questions) + (["nbformat.reader"] if file.suffix == ".ipynb" else [])
+    with nullcontext(worker) if worker else WarmWorker(preload) as worker:
         import_job = make_job(IMPORT_JOB, IMPORT_JOB, "", str(file), assignment, options.run,
                               IMPORT_TIMEOUT)
         _, imported = next(worker.run([import_job], 1))
@@ -137,10 +139,18 @@ def _report(assignment: Assignment, file: Path, results: list[QuestionResult],
             ) -> GradeReport:
     """Assemble the report; notes say once what concerns the whole submission."""
     notes = list(expected.notes)
+    notebook = imported.data.get("notebook") if imported.status == "ok" else None
+    if notebook and (note := notebook_note(notebook, options.lang)):
+        notes.insert(0, note)
+    other = file.with_suffix(".py" if file.suffix == ".ipynb" else ".ipynb")
+    if other.is_file():
+        notes.insert(0, translate(options.lang, "note.both_submissions", graded=file.name,
+                                  other=other.name))
     if imported.status != "ok" and imported.failure is not None:
         from grader.judge import failure_message
 
-        notes.insert(0, failure_message(imported.status, imported.failure, options.lang))
+        notes.insert(0, error_note(imported.data, options.lang)
+                     or failure_message(imported.status, imported.failure, options.lang))
         results = [replace(r, message=translate(options.lang, "q.import_failed_short"))
                    for r in results]
     return GradeReport(

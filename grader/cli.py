@@ -10,7 +10,12 @@ from pathlib import Path
 from grader.api import GradeOptions, grade, regenerate_expected
 from grader.assignment import load_assignment, normalize_question_id
 from grader.messages import LANGUAGES
+from grader.model import GradeReport
+from grader.render.github import render_annotations, render_job_summary
+from grader.render.gradescope import render_gradescope, render_gradescope_failure
+from grader.render.html import render_html
 from grader.render.json_report import render_json, write_atomically
+from grader.render.junit import render_junit
 from grader.render.terminal import render_question, render_summary, render_terminal
 from grader.runner import RunOptions, WorkerError
 from grader.scoring import EXIT_GRADER_ERROR, EXIT_USAGE, exit_code
@@ -39,6 +44,10 @@ def grade_parser() -> argparse.ArgumentParser:
     parser.add_argument("--submission", "-s", type=Path, default=Path("."),
                         help="folder or .py/.ipynb file to grade (default: this folder)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the JSON report here")
+    parser.add_argument("--html", type=Path, metavar="PATH", help="write the HTML report here")
+    parser.add_argument("--junit", type=Path, metavar="PATH", help="write JUnit XML here")
+    parser.add_argument("--gradescope", type=Path, metavar="PATH",
+                        help="write Gradescope's results.json here (even when grading fails)")
     parser.add_argument("--lang", choices=LANGUAGES, default=default_lang(),
                         help="language of the messages (default: from the locale)")
     parser.add_argument("--parallel", "-j", type=int, default=RunOptions().parallel,
@@ -52,6 +61,9 @@ def grade_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-reference", action="store_true",
                         help="use only the committed expected observations")
     parser.add_argument("--no-color", action="store_true", help="plain output")
+    parser.add_argument("--notebook-mode", choices=("definitions", "full"), default="definitions",
+                        help="for a .ipynb: run only imports, definitions and constants "
+                             "(default), or every code cell in order (instructors)")
     return parser
 
 
@@ -79,21 +91,46 @@ def run_grade(argv: list[str]) -> int:
     questions = parse_questions(parser, args.questions)
     colour = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
     run = RunOptions(parallel=args.parallel, memory_mb=args.memory_mb,
-                     timeout_scale=args.timeout_scale)
+                     timeout_scale=args.timeout_scale, notebook_mode=args.notebook_mode)
     options = GradeOptions(questions=questions, lang=args.lang, run=run,
                            reference_dir=args.reference, use_reference=not args.no_reference)
     try:
         report = grade(args.submission, options)
     except SubmissionNotFound as exc:
+        write_failure(args, str(exc), grader_fault=False)
         print(f"grade: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except WorkerError as exc:
+        write_failure(args, str(exc))
         print(f"grade: the grader could not run ({exc}). This is not your fault.", file=sys.stderr)
         return EXIT_GRADER_ERROR
-    if args.json:
-        write_atomically(args.json, render_json(report))
+    except Exception as exc:
+        write_failure(args, f"{type(exc).__name__}: {exc}")
+        raise
+    write_reports(report, args)
     sys.stdout.write(render_terminal(report, colour=colour))
     return exit_code(report.questions)
+
+
+def write_reports(report: GradeReport, args: argparse.Namespace) -> None:
+    """Write every report asked for, all rendered from the same report; annotate on GitHub."""
+    for path, render in ((args.json, render_json), (args.html, render_html),
+                         (args.junit, render_junit), (args.gradescope, render_gradescope)):
+        if path:
+            write_atomically(path, render(report))
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        sys.stdout.write(render_annotations(report, os.environ.get("GITHUB_WORKSPACE", "")))
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as out:
+                out.write(render_job_summary(report))
+
+
+def write_failure(args: argparse.Namespace, reason: str, grader_fault: bool = True) -> None:
+    """Write Gradescope's results.json with score 0 when grading could not happen."""
+    if args.gradescope:
+        write_atomically(args.gradescope,
+                         render_gradescope_failure(reason.rstrip("."), args.lang, grader_fault))
 
 
 def run_regenerate(argv: list[str]) -> int:

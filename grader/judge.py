@@ -6,6 +6,7 @@ import importlib
 from types import ModuleType
 
 from grader.assignment import Question
+from grader.attachments import collect_attachments
 from grader.checks.base import JudgeContext, Skip, check_id
 from grader.messages import translate
 from grader.model import (
@@ -47,12 +48,12 @@ def run_checks(rubric: ModuleType, question: str, expected: dict, actual: dict, 
     return tuple(results)
 
 
-def location(failure: Failure) -> str:
+def location(failure: Failure, lang: str = "en") -> str:
     """Return 'td_keras.py, line 41' for the innermost student frame, or ''."""
     if not failure.frames:
         return ""
     frame = failure.frames[-1]
-    return f"{frame.file}, line {frame.line}"
+    return translate(lang, "q.location", file=frame.file, line=frame.line)
 
 
 def failure_message(status: str, failure: Failure | None, lang: str) -> str:
@@ -61,7 +62,7 @@ def failure_message(status: str, failure: Failure | None, lang: str) -> str:
         return translate(lang, "q.not_implemented")
     if failure is None or status == GRADER_ERROR:
         return translate(lang, "q.grader_error")
-    where = location(failure)
+    where = location(failure, lang)
     suffix = " " + translate(lang, "q.at", location=where) if where else ""
     if status == ERROR and failure.phase == "import":
         return translate(lang, "q.import_failed", type=failure.type, message=failure.message) + suffix
@@ -108,10 +109,12 @@ def judge_question(assignment: str, question: Question, expected: Observation | 
                                               "no reference observation for this question"))
     try:
         checks = run_checks(rubric, question.id, expected.data, actual.data, lang)
+        attachments = collect_attachments(question.id, expected.data, actual.data, lang)
     except Exception as exc:  # noqa: BLE001 - a check that breaks is the grader's fault
         return QuestionResult(score=0.0, status=GRADER_ERROR, **base,
                               message=translate(lang, "q.grader_error"),
                               failure=Failure("judge", type(exc).__name__, str(exc)[:500]))
     passed = all(c.status == PASSED for c in checks)
     return QuestionResult(score=question_score(question.points, checks),
-                          status=PASSED if passed else FAILED, checks=checks, **base)
+                          status=PASSED if passed else FAILED, checks=checks,
+                          attachments=attachments, **base)

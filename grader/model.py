@@ -106,6 +106,8 @@ class QuestionResult:
     notes: tuple[str, ...] = ()
     output: str = ""
     duration: float = 0.0
+    attachments: dict[str, Any] = field(default_factory=dict)
+    """JSON-safe extras for renderers: "figure" (base64 PNG), "layers" (stacks side by side)."""
 
 
 @dataclass(frozen=True)
@@ -144,4 +146,5 @@ def _question_from_json(data: dict[str, Any]) -> QuestionResult:
     fields["checks"] = tuple(CheckResult(**c) for c in fields.get("checks", ()))
     fields["failure"] = Failure.from_dict(fields["failure"]) if fields.get("failure") else None
     fields["notes"] = tuple(fields.get("notes", ()))
+    fields["attachments"] = dict(fields.get("attachments") or {})
     return QuestionResult(**fields)

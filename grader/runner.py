@@ -32,6 +32,7 @@ class RunOptions:
     output_bytes: int = 64 * 1024
     timeout_scale: float = 1.0
     isolate_network: bool = True
+    notebook_mode: str = "definitions"  # "full": run every cell of a notebook (instructors)
 
 
 class WarmWorker:
@@ -123,6 +124,7 @@ def make_job(
         "assignment_dir": str(assignment.directory),
         "submission": submission,
         "module": assignment.module,
+        "notebook_mode": options.notebook_mode,
         "budgets": {
             "timeout": timeout * options.timeout_scale,
             "memory_mb": options.memory_mb,

@@ -22,21 +22,21 @@ def find_submission(path: Path, module: str) -> Path:
         return path
     if not path.is_dir():
         raise SubmissionNotFound(f"{path} does not exist")
-    for suffix in SUFFIXES:
-        candidate = path / f"{module}{suffix}"
-        if candidate.is_file():
-            return candidate
+    found = [path / f"{module}{s}" for s in SUFFIXES if (path / f"{module}{s}").is_file()]
+    if found:  # both (the assignment ships both): the one last saved, the .py on a tie
+        return max(found, key=lambda candidate: candidate.stat().st_mtime)
     raise SubmissionNotFound(
         f"no {module}.py or {module}.ipynb in {path} (give another one with --submission PATH)"
     )
 
 
-def import_submission(file: Path, module_name: str) -> ModuleType:
+def import_submission(file: Path, module_name: str, notebook_mode: str = "definitions"
+                      ) -> ModuleType:
     """Import the student's module from its file under the contract's module name."""
     if file.suffix == ".ipynb":
         from grader.notebook import import_notebook
 
-        return import_notebook(file, module_name)
+        return import_notebook(file, module_name, notebook_mode)
     spec = importlib.util.spec_from_file_location(module_name, file)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot import {file.name}")

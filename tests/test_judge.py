@@ -157,7 +157,7 @@ def test_messages_in_french() -> None:
 
     result = judge("q3", halve, lang="fr")
     assert failed_messages(result) == [
-        "Q3 (n_hidden=2), layer 2 (Dense) : units — attendu 128, obtenu 64."
+        "Q3 (n_hidden=2), couche 2 (Dense) : units — attendu 128, obtenu 64."
     ]
     assert result.title == ASSIGNMENT.question("q3").title_fr
 

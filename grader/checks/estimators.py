@@ -29,7 +29,7 @@ def check_clone(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
     clone = actual["clone"]
     return ctx.compare(ctx.label, ctx.t("what.clone"), True, clone["ok"],
                        shown_expected=ctx.t("value.works"),
-                       shown_actual=ctx.t("value.works") if clone["ok"] else clone["error"])
+                       shown_actual=ctx.t("value.works") if clone["ok"] else clone["error"].rstrip("."))
 
 
 def _fitted(ctx: JudgeContext, actual: dict) -> dict:
@@ -52,7 +52,9 @@ def check_predict(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
 
 def check_score(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
     """score(X, y) returns an accuracy between 0 and 1."""
-    score = _fitted(ctx, actual)["score"]
+    if "score" not in _fitted(ctx, actual):
+        raise Skip(ctx.label, ctx.t("reason.no_score"))
+    score = actual["score"]
     passed = isinstance(score, int | float) and 0.0 <= score <= 1.0
     return ctx.compare(ctx.label, ctx.t("what.score"), "0 ≤ accuracy ≤ 1", score, passed=passed,
                        shown_expected="0 ≤ accuracy ≤ 1")

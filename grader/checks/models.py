@@ -94,10 +94,10 @@ def _layer_pair(ctx: JudgeContext, expected: dict, actual: dict, build: int, lay
     got_layers = dense_layers(model_of(ctx, actual["builds"][build]))
     label = build_label(ctx, actual["builds"][build])
     if layer == 0:
-        return f"{label}, output layer (Dense)", want_layers[-1], (got_layers or [None])[-1]
+        return ctx.t("where.output_layer", label=label), want_layers[-1], (got_layers or [None])[-1]
     hidden = got_layers[:-1]
     got = hidden[layer - 1] if layer <= len(hidden) else None
-    return f"{label}, layer {layer} (Dense)", want_layers[layer - 1], got
+    return ctx.t("where.layer", label=label, index=layer), want_layers[layer - 1], got
 
 
 def check_dense_attribute(ctx: JudgeContext, expected: dict, actual: dict, build: int, layer: int,
@@ -212,7 +212,7 @@ def check_dropout_after_hidden(ctx: JudgeContext, expected: dict, actual: dict, 
     if got is None:
         return Verdict(False, ctx.t("missing_dropout", where=label, rate=code(want), index=layer),
                        want, None)
-    where = f"{label}, Dropout after hidden layer {layer}"
+    where = ctx.t("where.dropout_after", label=label, index=layer)
     return ctx.compare(where, "rate", want, got, passed=math.isclose(want, got, rel_tol=1e-6))
 
 
@@ -226,5 +226,5 @@ def check_no_stray_dropout(ctx: JudgeContext, expected: dict, actual: dict, buil
     rate = next((r for r in want_rates if r is not None), 0.1)
     bad = [r for r in others if not math.isclose(r, rate, rel_tol=1e-6)]
     if bad:
-        return ctx.compare(f"{label}, input Dropout", "rate", rate, bad[0])
+        return ctx.compare(ctx.t("where.input_dropout", label=label), "rate", rate, bad[0])
     return Verdict(True, ctx.t("dropout_ok", where=label, rate=code(rate)))

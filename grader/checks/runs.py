@@ -215,8 +215,8 @@ def check_logged_scalar(ctx: JudgeContext, expected: dict, actual: dict, run: st
         raise Skip(ctx.label, ctx.t("value.a_callback"))
     want = logged_scalars(expected)[(run, metric)]
     got = logged_scalars(actual).get((run, metric), 0)
-    return ctx.compare(ctx.label, ctx.t("what.scalar", metric=metric, run=run), want, got,
-                       passed=got >= actual["epochs"])
+    what = ctx.t("what.scalar", metric=metric, run=ctx.t(f"value.run_{run}"))
+    return ctx.compare(ctx.label, what, want, got, passed=got >= actual["epochs"])
 
 
 def _run(ctx: JudgeContext, actual: dict) -> dict:

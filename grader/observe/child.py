@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.model import Failure, Observation
+from grader.notebook import NotebookError, notebook_summary
 from grader.observe.context import ObserveContext, StudentCodeError, dumps
 from grader.observe.dataset_shim import make_dataset_shim
 from grader.observe.failures import failure_from_exception
@@ -34,6 +35,7 @@ class Job:
     assignment_dir: Path
     submission: Path  # the .py or .ipynb file
     module: str
+    notebook_mode: str = "definitions"  # or "full": run every cell of a notebook
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Job:
@@ -45,6 +47,7 @@ class Job:
             assignment_dir=Path(data["assignment_dir"]),
             submission=Path(data["submission"]),
             module=data["module"],
+            notebook_mode=data.get("notebook_mode", "definitions"),
         )
 
 
@@ -92,14 +95,17 @@ def observe(job: Job, ctx: ObserveContext) -> Observation:
     submission_file = ctx.workdir / f"{job.module}{job.submission.suffix}"
     ctx.progress(f"importing {submission_file.name}")
     try:
-        module = import_submission(submission_file, job.module)
+        module = import_submission(submission_file, job.module, job.notebook_mode)
     except BaseException as exc:  # noqa: BLE001 - any failure at import is the student's
         failure = failure_from_exception(exc, "import", f"importing {submission_file.name}", ctx.workdir)
+        reason = {"notebook_error": exc.as_json()} if isinstance(exc, NotebookError) else {}
         return Observation(job.question, classify(exc) if classify(exc) == "memory" else "error",
-                           failure=failure, duration=time.monotonic() - started)
+                           data=reason, failure=failure, duration=time.monotonic() - started)
     if job.question == IMPORT_JOB:
         functions = sorted(n for n, v in vars(module).items() if callable(v) and not n.startswith("_"))
         data = {"answers": read_answers(module), "functions": functions}
+        if (notebook := notebook_summary(module)) is not None:
+            data["notebook"] = notebook
         return Observation(job.question, "ok", data=data, duration=time.monotonic() - started)
     if not callable(getattr(module, job.function, None)):
         failure = Failure("call", "AttributeError",

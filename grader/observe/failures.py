@@ -31,6 +31,8 @@ def display_path(filename: str, workdir: Path) -> str | None:
     """Return a student file's name relative to their folder, None for library files."""
     if filename.startswith("<cell "):  # notebook cells are compiled under this name
         return filename.strip("<>")
+    if filename.startswith("<"):  # <frozen importlib._bootstrap>, <string>: not the student's
+        return None
     try:
         return str(Path(filename).resolve().relative_to(workdir.resolve()))
     except ValueError:

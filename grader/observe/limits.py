@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import resource
@@ -11,6 +12,7 @@ from pathlib import Path
 
 PR_SET_CHILD_SUBREAPER = 36
 CLONE_NEWNET = 0x40000000
+CLONE_NEWPID = 0x20000000
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -27,6 +29,16 @@ def become_subreaper() -> bool:
 def isolate_network() -> bool:
     """Move this process into an empty network namespace; False where the OS does not allow it."""
     return _libc().unshare(CLONE_NEWNET) == 0
+
+
+def isolate_pids() -> bool:
+    """Make this process's next child the first process of a new PID namespace.
+
+    Inside it the student's code cannot see or signal the grader, and when that child ends the
+    kernel kills everything it started. False where the OS does not allow it (not root, no user
+    namespaces): the subreaper and the process-tree sweep still apply.
+    """
+    return _libc().unshare(CLONE_NEWPID) == 0
 
 
 def virtual_memory_bytes(pid: int | str = "self") -> int:
@@ -89,10 +101,8 @@ def kill_descendants(root: int, rounds: int = 20) -> None:
         pids = descendants(root)
         alive = [pid for pid in pids if not _is_zombie(pid)]
         for pid in alive:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         reap_children()
         if not alive:
             return

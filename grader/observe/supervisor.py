@@ -7,12 +7,14 @@ whatever is left when the question ends.
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import json
 import os
 import re
 import select
 import signal
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -55,6 +57,7 @@ class _Outcome:
     dropped: int = 0
     status: int | None = None
     killed_for: str = ""
+    eof: bool = False
 
 
 def run_child(job: Job, budgets: Budgets, jobdir: Path, write_fd: int) -> None:
@@ -79,7 +82,15 @@ def run_child(job: Job, budgets: Budgets, jobdir: Path, write_fd: int) -> None:
     observation = replace(observation, notes=observation.notes + tuple(notes))
     (jobdir / "result.json").write_text(dumps(observation.to_json()), encoding="utf-8")
     faulthandler.cancel_dump_traceback_later()
+    _flush_standard_streams()
     os._exit(0)
+
+
+def _flush_standard_streams() -> None:
+    """Push what the student printed into the pipe before the child ends without cleanup."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
 
 
 def supervise(job_json: dict[str, Any]) -> dict[str, Any]:
@@ -87,6 +98,7 @@ def supervise(job_json: dict[str, Any]) -> dict[str, Any]:
     job = Job.from_json(job_json)
     budgets = Budgets.from_json(job_json.get("budgets", {}))
     limits.become_subreaper()
+    pids_isolated = limits.isolate_pids()
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         jobdir = Path(tmp)
         read_fd, write_fd = os.pipe()
@@ -101,9 +113,11 @@ def supervise(job_json: dict[str, Any]) -> dict[str, Any]:
         os.close(write_fd)
         outcome = _watch(pid, read_fd, budgets, started)
         limits.kill_descendants(os.getpid())
-        _drain(read_fd, outcome, budgets, final=True)
+        _drain(read_fd, outcome, budgets)
         os.close(read_fd)
         observation = _conclude(job, budgets, jobdir, outcome, time.monotonic() - started)
+    if not pids_isolated:
+        observation = replace(observation, notes=observation.notes + ("processes_not_isolated",))
     return observation.to_json()
 
 
@@ -112,7 +126,7 @@ def _watch(pid: int, read_fd: int, budgets: Budgets, started: float) -> _Outcome
     outcome = _Outcome(bytearray())
     memory_cap = budgets.memory_mb * 1024 * 1024
     while outcome.status is None:
-        _drain(read_fd, outcome, budgets)
+        _drain(read_fd, outcome, budgets, until=time.monotonic() + POLL_SECONDS)
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
             outcome.status = status
@@ -127,20 +141,23 @@ def _watch(pid: int, read_fd: int, budgets: Budgets, started: float) -> _Outcome
     return outcome
 
 
-def _drain(read_fd: int, outcome: _Outcome, budgets: Budgets, final: bool = False) -> None:
-    """Read what the child printed, keeping at most the output budget."""
-    while True:
-        ready, _, _ = select.select([read_fd], [], [], 0 if final else POLL_SECONDS)
+def _drain(read_fd: int, outcome: _Outcome, budgets: Budgets, until: float = 0.0) -> None:
+    """Read what the child prints until `until` (or, by default, what is there now).
+
+    Everything is read so the child never blocks on a full pipe; at most the output budget is kept.
+    """
+    while not outcome.eof:
+        ready, _, _ = select.select([read_fd], [], [], max(until - time.monotonic(), 0.0))
         if not ready:
             return
         chunk = os.read(read_fd, 1 << 16)
         if not chunk:
+            outcome.eof = True
             return
-        room = budgets.output_bytes - len(outcome.output)
-        outcome.output += chunk[: max(room, 0)]
-        outcome.dropped += max(len(chunk) - max(room, 0), 0)
-        if not final:
-            return
+        room = max(budgets.output_bytes - len(outcome.output), 0)
+        outcome.output += chunk[:room]
+        outcome.dropped += len(chunk) - len(chunk[:room])
+    time.sleep(max(until - time.monotonic(), 0.0))  # the pipe is closed: wait like select would
 
 
 def _conclude(job: Job, budgets: Budgets, jobdir: Path, outcome: _Outcome, duration: float

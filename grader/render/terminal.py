@@ -28,21 +28,25 @@ def render_question(result: QuestionResult, lang: str, colour: bool = False) -> 
     lines = [f"{mark} {result.id:<4} {result.title:<52} {score:>9}  {status}"]
     if result.message:
         lines.append(f"    {result.message}")
-    if result.failure is not None and result.status not in (PASSED, FAILED, NOT_IMPLEMENTED):
+    shown_once = result.failure is not None and result.failure.phase == "import"  # in the notes
+    if result.failure is not None and not shown_once and result.status not in (PASSED, FAILED,
+                                                                                NOT_IMPLEMENTED):
         for frame in result.failure.frames[-MAX_FRAMES:]:
             code = f": {frame.code}" if frame.code else ""
-            lines.append(_paint(f"      {frame.file}, line {frame.line}, in {frame.function}{code}",
-                                DIM, colour))
+            where = translate(lang, "report.frame", file=frame.file, line=frame.line,
+                              function=frame.function)
+            lines.append(_paint(f"      {where}{code}", DIM, colour))
     failed = [c for c in result.checks if c.status == FAILED]
     for check in failed[:MAX_LINES_PER_QUESTION]:
         lines.append(f"    - {check.message}")
         if check.hint:
-            lines.append(_paint(f"      Hint: {check.hint}", DIM, colour))
+            lines.append(_paint("      " + translate(lang, "report.hint", hint=check.hint), DIM,
+                                colour))
     if len(failed) > MAX_LINES_PER_QUESTION:
         more = translate(lang, "report.more", count=len(failed) - MAX_LINES_PER_QUESTION)
         lines.append(f"    {more}")
     for note in result.notes:
-        lines.append(_paint(f"    note: {note}", YELLOW, colour))
+        lines.append(_paint("    " + translate(lang, "report.note", note=note), YELLOW, colour))
     return lines
 
 

@@ -6,6 +6,7 @@ so expected and actual observations are comparable field by field.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -18,6 +19,7 @@ from grader.observe.keras_models import describe_model
 
 INPUT_DIM = 784
 N_CLASSES = 10
+HIDDEN_UNITS = 128  # the contract's hidden layer width
 CHECKPOINT_VAL_LOSSES = (1.0, 0.9, 0.5, 0.8, 0.85, 0.82, 0.7, 0.75, 0.6, 0.65, 0.9, 0.7)
 EARLY_STOPPING_VAL_LOSSES = (0.9, 0.8, 0.7, 0.75, 0.72, 0.71, 0.73, 0.74, 0.68, 0.66, 0.65, 0.64)
 PLOT_HISTORY = {
@@ -114,14 +116,11 @@ def observe_q3(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
 
 
 def observe_q4(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
-    """Q4: the wide model, and the parameter count of build_mlp(..., 3) it must match."""
+    """Q4: the wide model, and the parameter count of the contract's build_mlp(..., 3)."""
     data = observe_builds(ctx, module.build_wide_mlp,
                           [{"input_dim": INPUT_DIM, "n_classes": N_CLASSES}])
-    try:
-        deep = describe_model(module.build_mlp(INPUT_DIM, N_CLASSES, 3), INPUT_DIM)
-        data["mlp3_params"] = deep.get("params")
-    except Exception:  # noqa: BLE001 - only the reference's count is used as the target
-        data["mlp3_params"] = None
+    sizes = [INPUT_DIM, *[HIDDEN_UNITS] * 3, N_CLASSES]  # never the student's own build_mlp
+    data["mlp3_params"] = sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(sizes))
     return data
 
 
@@ -192,11 +191,14 @@ def observe_q8(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
         return data
     ctx.call(est.fit, x, y, label="classifier.fit(X, y)")
     data["network"] = fitted_network(est, INPUT_DIM)
-    prediction = np.asarray(ctx.call(est.predict, x[:100], label="classifier.predict(X)"))
-    data["predict"] = {"shape": list(prediction.shape),
-                       "labels_ok": bool(np.isin(prediction, np.arange(N_CLASSES)).all())}
-    score = ctx.call(est.score, x[:100], y[:100], label="classifier.score(X, y)")
-    data["score"] = jsonable(score)
+    methods = data["estimator"]["methods"]
+    if "predict" in methods:
+        prediction = np.asarray(ctx.call(est.predict, x[:100], label="classifier.predict(X)"))
+        data["predict"] = {"shape": list(prediction.shape),
+                           "labels_ok": bool(np.isin(prediction, np.arange(N_CLASSES)).all())}
+    if "score" in methods:
+        data["score"] = jsonable(ctx.call(est.score, x[:100], y[:100],
+                                          label="classifier.score(X, y)"))
     return data
 
 

@@ -1,0 +1,172 @@
+"""The bulk library API: grade a class (from cache where possible) and write its outputs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.api import GradeOptions, observe_reference, preload_modules, selected_questions
+from grader.assignment import Assignment
+from grader.bulk.cache import ResultCache, grader_fingerprint, result_key, submission_digest
+from grader.bulk.inputs import Discovery, Submission, discover
+from grader.bulk.manual import ManualPoints, assign_manual
+from grader.bulk.outputs import RunInfo, write_outputs
+from grader.bulk.results import (
+    CACHED,
+    FAILED_TO_GRADE,
+    GRADED,
+    NO_SUBMISSION,
+    StudentResult,
+    problem_report,
+    state_of,
+)
+from grader.bulk.run import Batch, Task, run_local
+from grader.model import GradeReport
+from grader.reference import default_reference_dir, load_expected, store_expected
+from grader.runner import WarmWorker
+
+WORK_DIR, CACHE_DIR = ".work", ".cache"
+
+
+@dataclass(frozen=True)
+class BulkRequest:
+    """What to grade, where to write, and how to run."""
+
+    input: Path
+    out: Path
+    options: GradeOptions
+    workers: int = 1
+    scheduler: str = ""  # a Dask scheduler address; empty: local workers
+    manual: tuple[ManualPoints, ...] = ()
+    cache_dir: Path | None = None  # default: OUT/.cache
+    feedback_base: str = ""
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """The students' results and the files written."""
+
+    results: tuple[StudentResult, ...]
+    files: dict[str, Path]
+    complete: bool  # False when interrupted before every submission was graded
+    duration: float
+    discovery: Discovery = field(default_factory=lambda: Discovery(()))
+    unmatched_manual: tuple[str, ...] = ()
+
+    def count(self, state: str) -> int:
+        """Return how many students ended in this state."""
+        return sum(1 for r in self.results if r.state == state)
+
+
+Listener = Callable[[StudentResult, bool], None]  # (result, graded in this run)
+
+
+def _reference_dir(assignment: Assignment, options: GradeOptions) -> Path | None:
+    """Return the reference folder grading will use, if any."""
+    if options.reference_dir is not None:
+        return options.reference_dir
+    return default_reference_dir(assignment) if options.use_reference else None
+
+
+def prepare_expected(assignment: Assignment, options: GradeOptions) -> str | None:
+    """Observe the reference once, for the whole class, when the stored observations lack some."""
+    reference_dir = _reference_dir(assignment, options)
+    expected = load_expected(assignment, reference_dir)
+    questions = selected_questions(assignment, options.questions)
+    missing = [q for q in questions if q.id not in expected.observations]
+    if missing and reference_dir is not None and expected.key:
+        with WarmWorker(preload_modules(missing)) as worker:
+            store_expected(expected.key,
+                           observe_reference(worker, assignment, reference_dir, missing, options.run))
+    return expected.key
+
+
+def _graded(batch: Batch, request: BulkRequest, tasks: list[Task], expected_key: str | None,
+            cache: ResultCache) -> Iterator[tuple[Task, GradeReport]]:
+    """Grade the tasks locally or on the Dask cluster, storing each report as it comes."""
+
+    def store(task: Task, report: GradeReport) -> None:
+        cache.put(task.key, report, task.submission.student.key)
+
+    if request.scheduler:
+        from grader.bulk.cluster import run_dask
+
+        return run_dask(batch, tasks, request.scheduler, expected_key, store)
+    return run_local(batch, tasks, request.workers, store)
+
+
+def grade_class(request: BulkRequest, assignment: Assignment,
+                on_result: Listener | None = None, on_start: Callable[[int], None] | None = None
+                ) -> BulkOutcome:
+    """Grade every submission of the input not already cached, then write the outputs.
+
+    A KeyboardInterrupt stops grading; the outputs are still written for what was finished
+    (and the cache keeps it), then the interrupt is re-raised.
+    """
+    started = time.monotonic()
+    options = request.options
+    discovery = discover(request.input, request.out / WORK_DIR, assignment.module,
+                         exclude=(request.out,))
+    manual, unmatched = assign_manual(request.manual, [s.student for s in discovery.submissions])
+    expected_key = prepare_expected(assignment, options)
+    fingerprint = grader_fingerprint()
+    cache = ResultCache(request.cache_dir or request.out / CACHE_DIR)
+    questions = selected_questions(assignment, options.questions)
+    results: list[StudentResult] = []
+    tasks: list[Task] = []
+    if on_start is not None:
+        on_start(len(discovery.submissions))
+
+    def finish(submission: Submission, report: GradeReport, state: str, graded: bool) -> None:
+        key = submission.student.key
+        result = StudentResult(submission.student, report, state, manual.get(key, ()),
+                               submission.notes)
+        results.append(result)
+        if on_result is not None:
+            on_result(result, graded)
+
+    for submission in discovery.submissions:
+        if submission.file is None:
+            finish(submission, problem_report(assignment, questions, submission.student.source,
+                                              submission.problem, options.lang),
+                   NO_SUBMISSION, False)
+            continue
+        key = result_key(submission_digest(submission.file), expected_key, fingerprint,
+                         [q.id for q in questions], options.lang, options.run)
+        cached = cache.get(key)
+        if cached is not None:
+            finish(submission, cached, CACHED, False)
+        else:
+            tasks.append(Task(submission, key))
+    batch = Batch(assignment, options)
+    complete = True
+    try:
+        if tasks:
+            with closing(_graded(batch, request, tasks, expected_key, cache)) as graded:
+                for task, report in graded:
+                    finish(task.submission, report, state_of(report, cached=False), True)
+    except KeyboardInterrupt:
+        complete = False
+    info = RunInfo(assignment.name, str(request.input), fingerprint, discovery.ignored, unmatched,
+                   request.feedback_base, len(discovery.submissions) - len(results))
+    files = write_outputs(request.out, results, info)
+    outcome = BulkOutcome(tuple(sorted(results, key=lambda r: r.student.key)), files, complete,
+                          time.monotonic() - started, discovery, unmatched)
+    if not complete:
+        raise BulkInterrupted(outcome)
+    return outcome
+
+
+class BulkInterrupted(KeyboardInterrupt):
+    """Grading was interrupted; the outputs hold what was finished."""
+
+    def __init__(self, outcome: BulkOutcome) -> None:
+        super().__init__("interrupted")
+        self.outcome = outcome
+
+
+__all__ = ["CACHED", "FAILED_TO_GRADE", "GRADED", "NO_SUBMISSION", "BulkInterrupted",
+           "BulkOutcome", "BulkRequest", "grade_class"]

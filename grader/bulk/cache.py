@@ -1,0 +1,131 @@
+"""Graded reports cached by what decides them: the submission's content, the reference, the grader.
+
+Each entry is one small JSON file written atomically (temporary file, fsync, rename), so a run
+that is interrupted or killed loses nothing already graded and never leaves half an entry.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from grader import __version__
+from grader.model import GRADER_ERROR, GradeReport
+from grader.observe.child import COPY_SKIP, MAX_COPIED_FILE
+from grader.runner import RunOptions, options_json
+
+GRADER_DIR = Path(__file__).resolve().parent.parent
+# Grader code that cannot change a report: how bulk runs are organised, how reports are shown.
+NOT_GRADING = ("bulk", "render")
+ENTRY_KIND = "bulk_cache_entry"
+ENTRY_SCHEMA = 1
+
+
+def _skipped(name: str) -> bool:
+    """Whether the sandbox leaves this file or folder out of the copied submission."""
+    return any(fnmatch.fnmatch(name, pattern) for pattern in COPY_SKIP)
+
+
+def submission_files(file: Path) -> Iterator[tuple[str, Path]]:
+    """Yield (relative name, path) of what the sandbox copies of a submission, sorted."""
+    root = file.parent
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not _skipped(d))
+        for name in sorted(names):
+            path = Path(folder, name)
+            if _skipped(name) or not path.is_file() or path.stat().st_size > MAX_COPIED_FILE:
+                continue
+            yield path.relative_to(root).as_posix(), path
+
+
+def submission_digest(file: Path) -> str:
+    """Hash what the sandbox copies of a submission: its folder's small files, and which file."""
+    digest = hashlib.sha256(file.name.encode() + b"\0")
+    for name, path in submission_files(file):
+        digest.update(f"{name}\0{path.stat().st_size}\0".encode())
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def grader_fingerprint() -> str:
+    """Return the grader's version and a hash of the code that decides a report."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(GRADER_DIR.rglob("*.py")):
+        relative = path.relative_to(GRADER_DIR)
+        if relative.parts[0] in NOT_GRADING:
+            continue
+        digest.update(relative.as_posix().encode())
+        digest.update(path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
+def result_key(submission: str, expected_key: str | None, fingerprint: str,
+               questions: Sequence[str], lang: str, run: RunOptions) -> str:
+    """Return the cache key of one submission's report under these grading settings."""
+    settings = {k: v for k, v in options_json(run).items() if k != "parallel"}
+    material = {"submission": submission, "expected": expected_key, "grader": fingerprint,
+                "questions": list(questions), "lang": lang, "run": settings}
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def cacheable(report: GradeReport) -> bool:
+    """Whether a report may be reused: not when the grader itself failed on a question."""
+    return all(q.status != GRADER_ERROR for q in report.questions)
+
+
+def write_durably(path: Path, text: str) -> None:
+    """Write a file atomically and durably: a reader sees the old file or the whole new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide reports from a web server
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class ResultCache:
+    """A folder of cached reports, one JSON file per key."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path(self, key: str) -> Path:
+        """Return the file of one key."""
+        return self.folder / f"{key}.json"
+
+    def get(self, key: str) -> GradeReport | None:
+        """Return the cached report, None when absent or unreadable."""
+        try:
+            entry: dict[str, Any] = json.loads(self.path(key).read_text(encoding="utf-8"))
+            if entry.get("kind") != ENTRY_KIND or entry.get("schema") != ENTRY_SCHEMA:
+                return None
+            return GradeReport.from_json(entry["report"])
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+
+    def put(self, key: str, report: GradeReport, student: str) -> bool:
+        """Store a report unless the grader failed on it; return whether it was stored."""
+        if not cacheable(report):
+            return False
+        entry = {"kind": ENTRY_KIND, "schema": ENTRY_SCHEMA, "key": key, "student": student,
+                 "report": report.to_json()}
+        write_durably(self.path(key), json.dumps(entry, sort_keys=True, ensure_ascii=False))
+        return True
+
+    def stored(self) -> set[str]:
+        """Return the keys stored."""
+        return {p.stem for p in self.folder.glob("*.json")} if self.folder.is_dir() else set()

@@ -1,0 +1,157 @@
+"""`grade bulk INPUT --out DIR`: parse arguments, grade the class, show progress and a summary.
+
+Exit codes: 0 every submission was graded (whatever the grades), 2 usage error (bad input,
+bad manual points file, bad options), 3 the grader failed on some submission (run again to
+retry those), 130 interrupted (run again to continue where it stopped).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from grader.api import GradeOptions
+from grader.assignment import load_assignment, normalize_question_id
+from grader.bulk.api import (
+    CACHED,
+    FAILED_TO_GRADE,
+    GRADED,
+    NO_SUBMISSION,
+    BulkInterrupted,
+    BulkOutcome,
+    BulkRequest,
+    grade_class,
+)
+from grader.bulk.inputs import InputError
+from grader.bulk.manual import ManualError, load_manual
+from grader.bulk.progress import Progress, format_duration
+from grader.bulk.results import StudentResult
+from grader.bulk.summary import mean
+from grader.cli import default_lang
+from grader.messages import LANGUAGES
+from grader.runner import RunOptions
+from grader.scoring import EXIT_ALL_PASSED, EXIT_GRADER_ERROR, EXIT_USAGE
+
+EXIT_INTERRUPTED = 130
+
+
+def bulk_parser() -> argparse.ArgumentParser:
+    """Build the parser of `grade bulk`."""
+    parser = argparse.ArgumentParser(
+        prog="grade bulk",
+        description="Grade a whole class: INPUT is a folder with one sub-folder or file per "
+                    "student, a Moodle 'download all submissions' zip, or a folder of cloned "
+                    "repositories. Re-running grades only what changed.",
+        epilog="Exit codes: 0 all graded, 2 usage error, 3 grader error on some submission "
+               "(run again to retry), 130 interrupted (run again to continue).",
+    )
+    parser.add_argument("input", type=Path, metavar="INPUT")
+    parser.add_argument("--out", "-o", type=Path, required=True, metavar="DIR",
+                        help="output folder (reports, summary, gradebook, cache)")
+    parser.add_argument("--workers", "-j", type=int, default=os.cpu_count() or 1,
+                        help="warm workers grading at once (default: cores, %(default)s)")
+    parser.add_argument("--scheduler", metavar="ADDRESS", default="",
+                        help="grade on this Dask scheduler (tcp://host:8786) instead of locally")
+    parser.add_argument("--questions", "-q", default="",
+                        help="comma-separated questions to grade, e.g. q1,q3 (default: all)")
+    parser.add_argument("--manual", type=Path, metavar="FILE",
+                        help="manual points, CSV or YAML: student, question, points, comment")
+    parser.add_argument("--lang", choices=LANGUAGES, default=default_lang(),
+                        help="language of the students' reports (default: from the locale)")
+    parser.add_argument("--parallel", type=int, default=1,
+                        help="questions graded at once by each worker (default: %(default)s)")
+    parser.add_argument("--timeout-scale", type=float, default=1.0,
+                        help="multiply every question's time limit (slow machines)")
+    parser.add_argument("--memory-mb", type=int, default=RunOptions().memory_mb,
+                        help="memory budget per question in MB (default: %(default)s)")
+    parser.add_argument("--reference", type=Path, metavar="DIR",
+                        help="the reference solution's folder")
+    parser.add_argument("--no-reference", action="store_true",
+                        help="use only the committed expected observations")
+    parser.add_argument("--cache", type=Path, metavar="DIR",
+                        help="where graded reports are cached (default: DIR/.cache)")
+    parser.add_argument("--feedback-base", default="", metavar="URL",
+                        help="URL where DIR is published, for the gradebook's feedback links")
+    return parser
+
+
+def parse_question_list(parser: argparse.ArgumentParser, text: str) -> tuple[str, ...]:
+    """Read `q1,q3,13` into question ids, or exit with a usage error naming the bad one."""
+    known = [q.id for q in load_assignment().questions]
+    ids = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        try:
+            question = normalize_question_id(part)
+        except ValueError as exc:
+            parser.error(str(exc))
+        if question not in known:
+            parser.error(f"no question {part!r} in this lab (questions are q1 … q{len(known)})")
+        ids.append(question)
+    return tuple(sorted(set(ids), key=known.index))
+
+
+def summary_line(outcome: BulkOutcome) -> str:
+    """Return the final one-line summary."""
+    grades = [r.grade for r in outcome.results if r.state != NO_SUBMISSION]
+    parts = [f"{len(outcome.results)} students", f"{outcome.count(GRADED)} graded",
+             f"{outcome.count(CACHED)} from cache", f"{outcome.count(NO_SUBMISSION)} without "
+             "submission", f"{outcome.count(FAILED_TO_GRADE)} grader errors"]
+    where = outcome.files.get("summary", "")
+    return (f"bulk: {', '.join(parts)} — mean {mean(grades):.2f}/20 — "
+            f"{format_duration(outcome.duration)} — {where}")
+
+
+def run_bulk(argv: list[str]) -> int:
+    """Grade a class and print a summary line."""
+    parser = bulk_parser()
+    args = parser.parse_args(argv)
+    if args.workers < 1 or args.parallel < 1 or args.timeout_scale <= 0 or args.memory_mb < 256:
+        parser.error("--workers and --parallel must be ≥ 1, --timeout-scale > 0, "
+                     "--memory-mb ≥ 256")
+    questions = parse_question_list(parser, args.questions)
+    try:
+        manual = load_manual(args.manual) if args.manual else ()
+    except ManualError as exc:
+        parser.error(str(exc))
+    run = RunOptions(parallel=args.parallel, memory_mb=args.memory_mb,
+                     timeout_scale=args.timeout_scale)
+    options = GradeOptions(questions=questions, lang=args.lang, run=run,
+                           reference_dir=args.reference, use_reference=not args.no_reference)
+    request = BulkRequest(args.input, args.out, options, args.workers, args.scheduler, manual,
+                          args.cache, args.feedback_base)
+    progress: list[Progress] = []
+
+    def started(total: int) -> None:
+        progress.append(Progress(total, sys.stderr, sys.stderr.isatty()))
+
+    def finished(result: StudentResult, graded: bool) -> None:
+        progress[0].advance(f"{result.student.key}: {result.grade:.2f}/20 ({result.state})",
+                            graded)
+
+    try:
+        outcome = grade_class(request, load_assignment(), finished, started)
+    except InputError as exc:
+        print(f"grade bulk: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BulkInterrupted as stop:
+        for bar in progress:
+            bar.close()
+        print(summary_line(stop.outcome), file=sys.stdout)
+        print("grade bulk: interrupted — run the same command again to grade the rest",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:  # before grading started: nothing to keep
+        print("grade bulk: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:  # e.g. the Dask scheduler cannot be reached
+        print(f"grade bulk: {exc}", file=sys.stderr)
+        return EXIT_GRADER_ERROR
+    for bar in progress:
+        bar.close()
+    for name in outcome.unmatched_manual:
+        print(f"grade bulk: manual points for unknown student {name!r} not applied",
+              file=sys.stderr)
+    print(summary_line(outcome))
+    return EXIT_GRADER_ERROR if outcome.count(FAILED_TO_GRADE) else EXIT_ALL_PASSED

@@ -1,0 +1,150 @@
+"""Grade many submissions on an existing Dask distributed cluster (`--scheduler ADDRESS`).
+
+Each task carries one submission's files as a zip (workers need not share a file system) and
+the grading settings as JSON; it returns the report as JSON. Every Dask worker process keeps its
+warm Keras workers in a plugin attached to the worker object, started on first use and stopped
+with the worker. Workers need the same grader installed: a task refuses to grade when the
+worker's grader or expected observations differ from the ones of the machine that submitted it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import queue
+import tempfile
+import threading
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+from distributed import Client, WorkerPlugin, as_completed, get_worker
+
+from grader.api import GradeOptions, grade
+from grader.assignment import load_assignment
+from grader.bulk.cache import grader_fingerprint, submission_files
+from grader.bulk.inputs import extract_zip
+from grader.bulk.run import Batch, Store, Task
+from grader.model import GradeReport
+from grader.reference import default_reference_dir, load_expected
+from grader.render.json_report import render_json
+from grader.runner import RunOptions, WarmWorker, WorkerError
+
+PLUGIN_NAME = "td-keras-grader-warm-workers"
+CONNECT_TIMEOUT = "30s"
+
+
+class WarmWorkerPlugin(WorkerPlugin):
+    """The warm Keras workers of one Dask worker process: one per task running at once."""
+
+    idempotent = False  # a new run replaces the plugin (its preload may differ)
+    name = PLUGIN_NAME
+
+    def __init__(self, preload: Sequence[str]) -> None:
+        self.preload = tuple(preload)
+
+    def setup(self, worker: Any) -> None:
+        """Prepare an empty pool (workers start on first use, in the task's thread)."""
+        self._idle: queue.LifoQueue[WarmWorker] = queue.LifoQueue()
+        self._started: list[WarmWorker] = []
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def borrow(self) -> Iterator[WarmWorker]:
+        """Lend an idle warm worker (starting one if none is idle); drop it if it dies."""
+        try:
+            warm = self._idle.get_nowait()
+        except queue.Empty:
+            warm = WarmWorker(self.preload)
+            with self._lock:
+                self._started.append(warm)
+        try:
+            yield warm
+        except WorkerError:
+            warm.close()
+            with self._lock:
+                self._started.remove(warm)
+            raise
+        self._idle.put(warm)
+
+    @property
+    def started(self) -> int:
+        """Return how many warm workers this Dask worker is running."""
+        with self._lock:
+            return len(self._started)
+
+    def teardown(self, worker: Any) -> None:
+        """Stop every warm worker with the Dask worker."""
+        with self._lock:
+            started, self._started = self._started, []
+        for warm in started:
+            warm.close()
+
+
+def pack_submission(file: Path) -> bytes:
+    """Zip what the sandbox would copy of a submission (its folder's small files)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for name, path in submission_files(file):
+            bundle.write(path, name)
+    return buffer.getvalue()
+
+
+def grading_request(batch: Batch, expected_key: str | None) -> str:
+    """Return the JSON settings every task needs, with what the worker must agree on."""
+    options = batch.options
+    return json.dumps({"kind": "bulk_request", "schema": 1, "questions": list(options.questions),
+                       "lang": options.lang, "run": asdict(options.run),
+                       "use_reference": options.use_reference, "expected_key": expected_key,
+                       "grader": grader_fingerprint()})
+
+
+def grade_packed(archive: bytes, filename: str, request_json: str) -> str:
+    """Grade one zipped submission inside a Dask worker; return its report as JSON."""
+    request = json.loads(request_json)
+    assignment = load_assignment()
+    reference_dir = default_reference_dir(assignment) if request["use_reference"] else None
+    here = {"grader": grader_fingerprint(), "expected_key": load_expected(assignment,
+                                                                          reference_dir).key}
+    for what, value in here.items():
+        if value != request[what]:
+            raise RuntimeError(f"this Dask worker's {what} is {value}, the run's is "
+                               f"{request[what]}: install the same grader on every worker")
+    plugin = get_worker().plugins[PLUGIN_NAME]
+    options = GradeOptions(questions=tuple(request["questions"]), lang=request["lang"],
+                           run=RunOptions(**request["run"]), use_reference=request["use_reference"])
+    with tempfile.TemporaryDirectory(prefix="bulk-") as folder:
+        extract_zip(archive, Path(folder) / "submission")
+        with plugin.borrow() as warm:
+            report = grade(Path(folder) / "submission" / filename, options, assignment, worker=warm)
+    return render_json(report)
+
+
+def run_dask(batch: Batch, tasks: Sequence[Task], address: str, expected_key: str | None,
+             store: Store) -> Iterator[tuple[Task, GradeReport]]:
+    """Grade tasks on the cluster at `address`; yield (task, report) as each one finishes."""
+    with Client(address, timeout=CONNECT_TIMEOUT) as client:
+        client.register_plugin(WarmWorkerPlugin(batch.preload), name=PLUGIN_NAME)
+        request = grading_request(batch, expected_key)
+        futures = {}
+        for task in tasks:
+            assert task.submission.file is not None
+            future = client.submit(grade_packed, pack_submission(task.submission.file),
+                                   task.submission.file.name, request, pure=False,
+                                   key=f"grade-{task.submission.student.key}-{task.key[:12]}")
+            futures[future] = task
+        try:
+            for future in as_completed(futures):
+                task = futures[future]
+                try:
+                    report = GradeReport.from_json(json.loads(future.result()))
+                    report = replace(report, submission=str(task.submission.file))
+                except Exception as exc:  # noqa: BLE001 - a lost worker must not stop the class
+                    report = batch.failure(task, f"on the Dask cluster: {type(exc).__name__}: {exc}")
+                store(task, report)
+                yield task, report
+        finally:
+            client.cancel(list(futures))

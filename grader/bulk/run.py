@@ -1,0 +1,113 @@
+"""Grade many submissions on N local warm workers, one thread driving each worker.
+
+Each finished report is stored (cached) by the thread that graded it, before anything else
+happens, so an interrupted run keeps everything that was finished.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from grader.api import GradeOptions, grade, preload_modules, selected_questions
+from grader.assignment import Assignment
+from grader.bulk.inputs import Submission
+from grader.bulk.results import grader_error_report
+from grader.model import GradeReport
+from grader.runner import WarmWorker, WorkerError
+
+POLL_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class Task:
+    """One submission to grade and the cache key its report will be stored under."""
+
+    submission: Submission
+    key: str
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What every task of a run shares."""
+
+    assignment: Assignment
+    options: GradeOptions
+
+    @property
+    def preload(self) -> list[str]:
+        """Return the modules a warm worker should import for these questions."""
+        return preload_modules(selected_questions(self.assignment, self.options.questions))
+
+    def failure(self, task: Task, detail: str) -> GradeReport:
+        """The report of a task the grader failed on."""
+        questions = selected_questions(self.assignment, self.options.questions)
+        return grader_error_report(self.assignment, questions, str(task.submission.file),
+                                   detail, self.options.lang)
+
+
+Store = Callable[[Task, GradeReport], None]
+
+
+def grade_task(batch: Batch, task: Task, worker: WarmWorker) -> GradeReport:
+    """Grade one submission on a warm worker (raises WorkerError when the worker dies)."""
+    assert task.submission.file is not None
+    return grade(task.submission.file, batch.options, batch.assignment, worker=worker)
+
+
+def _serve(batch: Batch, tasks: queue.Queue[Task], done: queue.Queue[tuple[Task, GradeReport] | None],
+           stop: threading.Event, store: Store) -> None:
+    """Take tasks until none is left, on one warm worker started on the first task."""
+    worker: WarmWorker | None = None
+    try:
+        while not stop.is_set():
+            try:
+                task = tasks.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                worker = worker or WarmWorker(batch.preload)
+                report = grade_task(batch, task, worker)
+            except WorkerError as exc:  # the worker died (a student's code may have killed it)
+                if worker is not None:
+                    worker.close()
+                worker = None
+                report = batch.failure(task, str(exc))
+            except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the class
+                report = batch.failure(task, f"{type(exc).__name__}: {exc}")
+            store(task, report)
+            done.put((task, report))
+    finally:
+        if worker is not None:
+            worker.close()
+        done.put(None)
+
+
+def run_local(batch: Batch, tasks: Sequence[Task], workers: int, store: Store
+              ) -> Iterator[tuple[Task, GradeReport]]:
+    """Grade tasks on `workers` warm workers; yield (task, report) as each one finishes."""
+    pending: queue.Queue[Task] = queue.Queue()
+    for task in tasks:
+        pending.put(task)
+    done: queue.Queue[tuple[Task, GradeReport] | None] = queue.Queue()
+    stop = threading.Event()
+    count = max(1, min(workers, len(tasks)))
+    threads = [threading.Thread(target=_serve, args=(batch, pending, done, stop, store),
+                                name=f"bulk-worker-{i}", daemon=True) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    running = count
+    try:
+        while running:
+            try:
+                item = done.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                continue
+            if item is None:
+                running -= 1
+            else:
+                yield item
+    finally:
+        stop.set()  # interrupted: threads stop after their current submission

@@ -1,0 +1,104 @@
+"""Class statistics from the students' results: histogram, pass rates, frequent failures. Pure."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from grader.bulk.results import GRADE_SCALE, NO_SUBMISSION, StudentResult
+from grader.model import FAILED, PASSED
+
+BINS = 10  # histogram bars over 0–20: [0, 2), [2, 4), …, [18, 20]
+TOP_FAILURES = 5
+CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 420, 160, 24
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of the score histogram, with its SVG geometry."""
+
+    label: str
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class QuestionStats:
+    """How the class did on one question."""
+
+    id: str
+    title: str
+    max_score: float
+    graded: int  # students with a submission
+    passed: int
+    mean_score: float
+    failures: tuple[tuple[str, int], ...]  # most frequent failure messages and their counts
+
+    @property
+    def pass_rate(self) -> float:
+        """Return the share of students with a submission who passed."""
+        return self.passed / self.graded if self.graded else 0.0
+
+
+def histogram(grades: Sequence[float]) -> tuple[Bar, ...]:
+    """Count grades out of 20 in BINS bars and place them in a CHART_WIDTH × CHART_HEIGHT chart."""
+    counts = [0] * BINS
+    for grade in grades:
+        counts[min(BINS - 1, int(grade / GRADE_SCALE * BINS))] += 1
+    tallest = max(counts) or 1
+    step = GRADE_SCALE / BINS
+    slot = (CHART_WIDTH - CHART_MARGIN) / BINS
+    usable = CHART_HEIGHT - 2 * CHART_MARGIN
+    bars = []
+    for index, count in enumerate(counts):
+        height = usable * count / tallest
+        bars.append(Bar(f"{index * step:g}–{(index + 1) * step:g}", count,
+                        CHART_MARGIN + index * slot + 2, CHART_MARGIN + usable - height,
+                        slot - 4, height))
+    return tuple(bars)
+
+
+def _failure_messages(result: StudentResult, question_id: str) -> list[str]:
+    """Return the messages that say why a student lost points on a question."""
+    for question in result.report.questions:
+        if question.id != question_id or question.status == PASSED:
+            continue
+        if question.status == FAILED:
+            return [c.message for c in question.checks if c.status == FAILED]
+        return [question.message or question.status]
+    return []
+
+
+def question_stats(results: Sequence[StudentResult]) -> tuple[QuestionStats, ...]:
+    """Return each question's pass rate, mean score and most frequent failure messages."""
+    with_submission = [r for r in results if r.state != NO_SUBMISSION]
+    if not results:
+        return ()
+    stats = []
+    for question in results[0].report.questions:
+        outcomes = [q for r in with_submission for q in r.report.questions if q.id == question.id]
+        messages = Counter(m for r in with_submission for m in _failure_messages(r, question.id))
+        frequent = sorted(messages.items(), key=lambda item: (-item[1], item[0]))[:TOP_FAILURES]
+        mean = sum(q.score for q in outcomes) / len(outcomes) if outcomes else 0.0
+        stats.append(QuestionStats(question.id, question.title, question.max_score, len(outcomes),
+                                   sum(1 for q in outcomes if q.status == PASSED), round(mean, 2),
+                                   tuple(frequent)))
+    return tuple(stats)
+
+
+def mean(values: Sequence[float]) -> float:
+    """Return the mean, 0 for no values."""
+    return round(sum(values) / len(values), 2) if values else 0.0
+
+
+def median(values: Sequence[float]) -> float:
+    """Return the median, 0 for no values."""
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else round((ordered[middle - 1] + ordered[middle]) / 2, 2)

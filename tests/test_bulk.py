@@ -1,0 +1,489 @@
+"""`grade bulk`: a class graded end to end with real processes, real keras, real files.
+
+One folder of submissions (reference, starter, two with mistakes, a crashing one, a malicious one
+that kills its grading worker, a notebook when notebooks are supported, a folder without
+submission, a corrupt zip, a duplicate name) is graded on local workers, from a Moodle zip and
+on a real Dask cluster; a run killed part-way is resumed.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from grader.bulk.cache import ResultCache, submission_digest
+from grader.bulk.inputs import InputError, discover, extract_zip, slugify
+from grader.bulk.manual import ManualError, assign_manual, load_manual
+from grader.bulk.progress import Progress
+from grader.bulk.summary import histogram
+from grader.render.json_report import load_report
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = (ROOT / "reference" / "td_keras_mlp" / "td_keras.py").read_text(encoding="utf-8")
+STARTER = (ROOT / "assignments" / "td_keras_mlp" / "td_keras.py").read_text(encoding="utf-8")
+QUESTIONS = "q1,q3,q4,q7,q13"
+HAS_NOTEBOOKS = importlib.util.find_spec("grader.notebook") is not None
+HAS_HTML = importlib.util.find_spec("grader.render.html") is not None
+RUN_TIMEOUT = 300
+
+
+def edited(source: str, old: str, new: str) -> str:
+    """Replace text that must be there."""
+    assert old in source, old
+    return source.replace(old, new)
+
+
+def sources() -> dict[str, str]:
+    """The students' td_keras.py by folder name."""
+    q3 = '    """Q3: n_hidden hidden layers of 128 ReLU units."""\n'
+    q4 = "def build_wide_mlp(input_dim: int, n_classes: int) -> keras.Model:\n"
+    q7 = "def build_mlp_dropout(input_dim: int, n_classes: int, n_hidden: int) -> keras.Model:\n"
+    crash = edited(REFERENCE, q3, q3 + "    import ctypes\n    ctypes.string_at(0)\n")
+    crash = edited(crash, q4, q4 + "    import os\n    os._exit(3)\n")
+    kill_worker = edited(REFERENCE, q7, q7 + (
+        "    import os, signal\n"
+        "    with open(f'/proc/{os.getppid()}/stat') as stat:  # the supervisor's parent\n"
+        "        worker = int(stat.read().rsplit(')', 1)[1].split()[1])\n"
+        "    os.kill(worker, signal.SIGKILL)\n"))
+    units = edited(REFERENCE, "HIDDEN_UNITS = 128", "HIDDEN_UNITS = 64")
+    dropout = edited(edited(REFERENCE, "dropout=0.1", "dropout=0.2"), "patience=5", "patience=3")
+    return {"alice": REFERENCE, "bob": STARTER, "carol": units, "dave": dropout, "erin": crash,
+            "mallory": kill_worker}
+
+
+# plain key -> (full name, Moodle participant number)
+MOODLE = {"alice": ("Alice Martin", "1001"), "bob": ("Bob Durand", "1002"),
+          "carol": ("Carol Petit", "1003"), "dave": ("Dave Roux", "1004"),
+          "erin": ("Erin Blanc", "1005"), "mallory": ("Mallory Noir", "1006"),
+          "nina": ("Nina Vert", "1007"), "frank": ("Frank Gris", "1008"),
+          "alice-2": ("Alice Martin", "1009"), "gina": ("Gina Rose", "1010")}
+
+
+def notebook_json(source: str) -> str:
+    """A notebook with the source as its only code cell."""
+    import nbformat
+
+    book = nbformat.v4.new_notebook()
+    book.cells = [nbformat.v4.new_markdown_cell("# TD keras"), nbformat.v4.new_code_cell(source)]
+    return nbformat.writes(book)
+
+
+def zip_bytes(files: dict[str, str | bytes]) -> bytes:
+    """A zip of name -> content."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        for name, content in files.items():
+            bundle.writestr(name, content)
+    return buffer.getvalue()
+
+
+def make_class(folder: Path) -> Path:
+    """Write the class folder: one entry per student, named after the student."""
+    for name, source in sources().items():
+        (folder / name).mkdir(parents=True)
+        (folder / name / "td_keras.py").write_text(source, encoding="utf-8")
+    if HAS_NOTEBOOKS:
+        (folder / "nina").mkdir()
+        (folder / "nina" / "td_keras.ipynb").write_text(notebook_json(REFERENCE), encoding="utf-8")
+    (folder / "frank").mkdir()
+    (folder / "frank" / "README.txt").write_text("I did not finish.\n", encoding="utf-8")
+    (folder / "gina.zip").write_bytes(b"PK\x03\x04 this is not really a zip")
+    (folder / "alice.zip").write_bytes(zip_bytes({"td/td_keras.py": sources()["carol"]}))
+    (folder / ".DS_Store").write_bytes(b"\0")
+    return folder
+
+
+def make_moodle_zip(path: Path) -> Path:
+    """Write the same class as Moodle's 'download all submissions' zip."""
+    files: dict[str, str | bytes] = {}
+    folders = {key: f"{name}_{number}_assignsubmission_file_/" for key, (name, number)
+               in MOODLE.items()}
+    for key, source in sources().items():
+        files[folders[key] + "td_keras.py"] = source
+    if HAS_NOTEBOOKS:
+        files[folders["nina"] + "td_keras.ipynb"] = notebook_json(REFERENCE)
+    files[folders["frank"] + "README.txt"] = "I did not finish.\n"
+    files[folders["gina"] + "td_keras.zip"] = b"PK\x03\x04 this is not really a zip"
+    files[folders["alice-2"] + "my work.zip"] = zip_bytes({"td/td_keras.py": sources()["carol"]})
+    files["Bob Durand_1002_assignsubmission_onlinetext_/onlinetext.html"] = "<p>see file</p>"
+    path.write_bytes(zip_bytes(files))
+    return path
+
+
+def bulk(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run `grade bulk` in a subprocess."""
+    return subprocess.run([sys.executable, "-m", "grader.cli", "bulk", *args], cwd=cwd, text=True,
+                          capture_output=True, timeout=RUN_TIMEOUT)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """Read a CSV into rows."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def results(out: Path) -> dict[str, dict]:
+    """The students of results.json by key."""
+    return {s["key"]: s for s in json.loads((out / "results.json").read_text())["students"]}
+
+
+def expected_keys() -> set[str]:
+    """The students of the class folder."""
+    keys = {"alice", "alice-2", "bob", "carol", "dave", "erin", "mallory", "frank", "gina"}
+    return keys | ({"nina"} if HAS_NOTEBOOKS else set())
+
+
+@pytest.fixture(scope="module")
+def class_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The class folder."""
+    return make_class(tmp_path_factory.mktemp("class"))
+
+
+@pytest.fixture(scope="module")
+def folder_run(class_dir: Path, tmp_path_factory: pytest.TempPathFactory
+               ) -> tuple[Path, subprocess.CompletedProcess]:
+    """The class graded once on two local workers, with manual points."""
+    out = tmp_path_factory.mktemp("out")
+    manual = out.parent / "manual.csv"
+    manual.write_text("student,question,points,comment\n"
+                      "alice,q1,1,\"clear answer, well argued\"\n"
+                      "bob,written,2.5,good free-text answer\n"
+                      "nobody,q1,1,\n", encoding="utf-8")
+    done = bulk(str(class_dir), "--out", str(out), "--questions", QUESTIONS, "--workers", "2",
+                "--lang", "en", "--manual", str(manual))
+    return out, done
+
+
+def test_folder_run_grades_every_student_and_keeps_going(folder_run) -> None:
+    out, done = folder_run
+    assert done.returncode == 3, done.stdout + done.stderr  # 3: the grader failed on mallory
+    students = results(out)
+    assert set(students) == expected_keys()
+    states = {k: s["state"] for k, s in students.items()}
+    assert states["mallory"] == "grader_error"
+    assert states["frank"] == states["gina"] == "no_submission"
+    assert {states[k] for k in expected_keys() - {"mallory", "frank", "gina"}} == {"graded"}
+    assert students["alice"]["grade"] == 20.0 and students["alice"]["score"] == 6.5
+    assert students["bob"]["score"] == 0 and students["bob"]["grade"] == 2.5  # manual points
+    assert set(students["bob"]["statuses"].values()) == {"not_implemented"}
+    assert students["carol"]["statuses"]["q3"] == "failed" and students["carol"]["grade"] < 20
+    assert students["dave"]["statuses"]["q7"] == students["dave"]["statuses"]["q13"] == "failed"
+    assert students["dave"]["statuses"]["q3"] == "passed"
+    assert students["erin"]["statuses"] == {"q1": "passed", "q3": "crashed", "q4": "crashed",
+                                            "q7": "passed", "q13": "passed"}
+    assert students["alice-2"]["grade"] == students["carol"]["grade"]  # same code, zipped
+    if HAS_NOTEBOOKS:
+        assert students["nina"]["grade"] == 20.0
+    assert re.search(rf"bulk: {len(students)} students, {len(students) - 3} graded, 0 from cache, "
+                     r"2 without submission, 1 grader errors — mean \d+\.\d\d/20", done.stdout)
+    assert "Traceback" not in done.stderr
+
+
+def test_folder_run_writes_student_reports(folder_run) -> None:
+    out, _ = folder_run
+    for key, student in results(out).items():
+        report = load_report(out / student["report"])
+        assert report.score == student["score"]
+        assert [q.id for q in report.questions] == ["q1", "q3", "q4", "q7", "q13"]
+        html = out / "students" / f"{key}.html"
+        assert html.is_file() == HAS_HTML
+        assert student["feedback"] == f"students/{key}.{'html' if HAS_HTML else 'json'}"
+    carol = load_report(out / "students" / "carol.json")
+    q3 = next(q for q in carol.questions if q.id == "q3")
+    assert any("expected 128, got 64" in c.message for c in q3.checks if not c.passed)
+    alice = load_report(out / "students" / "alice.json")
+    assert "q1, graded by the instructor: +1 points — clear answer, well argued." in alice.notes
+    assert any("duplicate student name 'alice'" in n for n in alice.notes)
+    gina = load_report(out / "students" / "gina.json")
+    assert "not a readable zip" in gina.notes[0]
+    frank = load_report(out / "students" / "frank.json")
+    assert frank.notes == ("no td_keras.py or td_keras.ipynb in the submission",)
+    mallory = load_report(out / "students" / "mallory.json")
+    assert {q.status for q in mallory.questions} == {"grader_error"}
+    assert "not your fault" in mallory.questions[0].message
+
+
+def test_folder_run_writes_gradebooks(folder_run) -> None:
+    out, _ = folder_run
+    students = results(out)
+    moodle = read_csv(out / "gradebook.csv")
+    assert list(moodle[0]) == ["Identifier", "Full name", "Grade", "Maximum Grade",
+                               "Feedback comments"]
+    assert [r["Identifier"] for r in moodle] == [students[k]["name"] for k in sorted(students)]
+    assert students["alice-2"]["name"] == "alice"  # alice/ and alice.zip: both named alice
+    by_key = dict(zip(sorted(students), moodle, strict=True))
+    for key, row in by_key.items():
+        assert float(row["Grade"]) == students[key]["grade"]
+        assert row["Maximum Grade"] == "20.00"
+        assert (out / row["Feedback comments"]).is_file()
+    otter = read_csv(out / "grades.csv")
+    assert list(otter[0]) == ["file", "q1", "q3", "q4", "q7", "q13", "manual", "total",
+                              "possible", "percent_correct", "grade_20", "status"]
+    bob = next(r for r in otter if r["file"] == "bob")
+    assert (bob["manual"], bob["total"], bob["possible"], bob["status"]) == ("2.5", "2.5", "6.5",
+                                                                             "graded")
+    alice = next(r for r in otter if r["file"] == "alice")
+    assert [alice[q] for q in ("q1", "q3", "q4", "q7", "q13")] == ["1", "1.5", "1.5", "1.5", "1"]
+    assert json.loads((out / "results.json").read_text())["unmatched_manual"] == ["nobody"]
+
+
+def test_folder_run_writes_class_summary(folder_run) -> None:
+    out, done = folder_run
+    page = (out / "index.html").read_text(encoding="utf-8")
+    students = results(out)
+    bars = re.findall(r'<rect class="bar"[^>]*><title>([^<]*): (\d+)</title>', page)
+    assert len(bars) == 10 and sum(int(n) for _, n in bars) == len(students)
+    assert dict(bars)["18–20"] == str(sum(1 for s in students.values() if s["grade"] >= 18))
+    questions = page.split('<table id="questions">')[1].split("</table>")[0]
+    graded = len(students) - 2
+    alice_like = sum(1 for s in students.values() if s["statuses"]["q1"] == "passed")
+    assert f"({alice_like}/{graded})" in questions  # q1's pass rate
+    assert "units — expected 128, got 64." in questions  # carol's and alice-2's mistake
+    assert "× 2" in questions
+    for key, student in students.items():
+        assert f'href="{student["feedback"]}"' in page, key
+    assert "<script" not in page
+    assert "nobody" in page  # unmatched manual points are reported
+    assert "manual points for unknown student 'nobody'" in done.stderr
+
+
+def test_moodle_zip_gives_the_same_grades(folder_run, tmp_path: Path) -> None:
+    reference_out, _ = folder_run
+    archive = make_moodle_zip(tmp_path / "submissions.zip")
+    manual = tmp_path / "manual.yaml"
+    manual.write_text("Alice Martin_1001_assignsubmission_file_:\n"
+                      "  - {question: q1, points: 1, comment: clear answer}\n"
+                      "'1002':\n  - {question: written, points: 2.5}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = bulk(str(archive), "--out", str(out), "--questions", QUESTIONS, "--workers", "2",
+                "--lang", "en", "--manual", str(manual))
+    assert done.returncode == 3, done.stdout + done.stderr
+    plain = results(reference_out)
+    moodle = results(out)
+    mapping = {key: f"{slugify(name)}-{number}" for key, (name, number) in MOODLE.items()
+               if key in plain}
+    assert set(moodle) == set(mapping.values())
+    for key, moodle_key in mapping.items():
+        assert (moodle[moodle_key]["grade"], moodle[moodle_key]["statuses"], moodle[moodle_key]
+                ["state"]) == (plain[key]["grade"], plain[key]["statuses"], plain[key]["state"]), key
+    gradebook = {r["Identifier"]: r for r in read_csv(out / "gradebook.csv")}
+    assert gradebook["Participant 1002"]["Full name"] == "Bob Durand"
+    assert gradebook["Participant 1002"]["Grade"] == "2.50"
+    assert gradebook["Participant 1009"]["Full name"] == "Alice Martin"
+    assert "onlinetext" not in json.dumps(moodle)
+
+
+@pytest.fixture
+def dask_cluster(tmp_path: Path) -> Iterator[str]:
+    """A real Dask scheduler and two single-threaded workers on loopback; yield its address."""
+    scheduler_file = tmp_path / "scheduler.json"
+    log = (tmp_path / "dask.log").open("w")
+    common = ["--no-dashboard", "--scheduler-file", str(scheduler_file)]
+    processes = [subprocess.Popen([sys.executable, "-m", "dask", "scheduler", "--host",
+                                   "127.0.0.1", "--port", "0", *common],
+                                  cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)]
+    try:
+        deadline = time.monotonic() + 60
+        while not scheduler_file.is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(scheduler_file.read_text())["address"]
+        for index in range(2):
+            processes.append(subprocess.Popen(
+                [sys.executable, "-m", "dask", "worker", "--nworkers", "1", "--nthreads", "1",
+                 "--host", "127.0.0.1", "--name", f"w{index}", "--local-directory",
+                 str(tmp_path / f"w{index}"), *common],
+                cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT))
+        from distributed import Client
+
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(2, timeout=90)
+        yield address
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in reversed(processes):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        log.close()
+
+
+def test_dask_cluster_gives_the_same_grades(folder_run, class_dir: Path, tmp_path: Path,
+                                            dask_cluster: str) -> None:
+    reference_out, _ = folder_run
+    out = tmp_path / "out"
+    done = bulk(str(class_dir), "--out", str(out), "--questions", QUESTIONS, "--lang", "en",
+                "--scheduler", dask_cluster)
+    assert done.returncode == 3, done.stdout + done.stderr
+    plain, remote = results(reference_out), results(out)
+    assert set(remote) == set(plain)
+    for key in plain:
+        assert remote[key]["score"] == plain[key]["score"], key
+        assert remote[key]["statuses"] == plain[key]["statuses"], key
+        assert remote[key]["state"] == plain[key]["state"], key
+        if not plain[key]["manual"]:  # no manual points file in this run
+            assert remote[key]["grade"] == plain[key]["grade"], key
+    for key in remote:
+        assert load_report(out / remote[key]["report"]).submission != ""
+    from distributed import Client
+
+    from grader.bulk.cluster import PLUGIN_NAME
+
+    with Client(dask_cluster, timeout="30s") as client:
+        started = client.run(lambda dask_worker: dask_worker.plugins[PLUGIN_NAME].started)
+    assert len(started) == 2 and all(n >= 1 for n in started.values()), started
+
+
+def _interrupt_after(args: list[str], cache: ResultCache, entries: int, sig: signal.Signals
+                     ) -> subprocess.Popen:
+    """Start a bulk run and send `sig` to it (and its warm worker) once `entries` are cached."""
+    run = subprocess.Popen(args, cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while len(cache.stored()) < entries and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(run.pid, sig)  # like Ctrl-C in a terminal, or a machine dying (SIGKILL)
+    return run
+
+
+def test_interrupted_and_killed_runs_resume_with_only_the_rest(tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    for name in ("alice", "bob", "carol", "dave"):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "td_keras.py").write_text(sources()[name], encoding="utf-8")
+    out = tmp_path / "out"
+    args = [sys.executable, "-m", "grader.cli", "bulk", str(folder), "--out", str(out),
+            "--questions", QUESTIONS, "--workers", "1", "--lang", "en"]
+    cache = ResultCache(out / ".cache")
+
+    interrupted = _interrupt_after(args, cache, 1, signal.SIGINT)
+    stdout, stderr = interrupted.communicate(timeout=60)
+    assert interrupted.returncode == 130, stdout + stderr
+    assert "interrupted — run the same command again to grade the rest" in stderr
+    partial = json.loads((out / "results.json").read_text())
+    assert partial["pending"] == 4 - len(partial["students"]) > 0
+    assert {s["state"] for s in partial["students"]} == {"graded"}
+    first = set(cache.stored())
+    assert len(first) >= len(partial["students"])  # a report finishing during the exit is kept
+
+    killed = _interrupt_after(args, cache, len(first) + 1, signal.SIGKILL)
+    killed.communicate(timeout=60)
+    assert killed.returncode == -signal.SIGKILL
+    kept = {key: cache.path(key).stat().st_mtime_ns for key in cache.stored()}
+    assert first < set(kept) and len(kept) < 4
+    assert all(cache.get(key) is not None for key in kept)  # whole entries only
+
+    done = subprocess.run(args, cwd=ROOT, text=True, capture_output=True, timeout=RUN_TIMEOUT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    students = results(out)
+    states = sorted(s["state"] for s in students.values())
+    assert states == ["cached"] * len(kept) + ["graded"] * (4 - len(kept))
+    assert f"{4 - len(kept)} graded, {len(kept)} from cache" in done.stdout
+    assert {k: cache.path(k).stat().st_mtime_ns for k in kept} == kept  # not graded again
+    assert len(cache.stored()) == 4
+    assert json.loads((out / "results.json").read_text())["pending"] == 0
+    again = subprocess.run(args, cwd=ROOT, text=True, capture_output=True, timeout=RUN_TIMEOUT)
+    assert "0 graded, 4 from cache" in again.stdout
+    assert [s["grade"] for s in results(out).values()] == [s["grade"] for s in students.values()]
+
+
+# Fast tests of the pieces (no keras).
+
+def test_discover_reads_moodle_names_repos_and_problems(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    repo = root / "Élodie Martin_42_assignsubmission_file_" / "td-keras-lab" / "src"
+    repo.mkdir(parents=True)
+    (repo / "td_keras.py").write_text("x = 1\n")
+    (root / "Élodie Martin_42_assignsubmission_file_" / ".git").mkdir()
+    (root / "Élodie Martin_42_assignsubmission_onlinetext_").mkdir()
+    renamed = root / "paul"
+    renamed.mkdir()
+    (renamed / "my_lab.py").write_text("x = 2\n")
+    (root / "zoe.py").write_text("x = 3\n")
+    (root / "notes.txt").write_text("not a student\n")
+    found = discover(root, tmp_path / "work", "td_keras")
+    by_key = {s.student.key: s for s in found.submissions}
+    assert set(by_key) == {"elodie-martin-42", "paul", "zoe"}
+    elodie = by_key["elodie-martin-42"]
+    assert (elodie.student.name, elodie.student.identifier) == ("Élodie Martin", "Participant 42")
+    assert elodie.file == repo / "td_keras.py"
+    assert by_key["paul"].file == renamed / "my_lab.py"
+    assert by_key["paul"].notes == ("no td_keras.py: graded my_lab.py instead",)
+    assert by_key["zoe"].file.name == "td_keras.py" and by_key["zoe"].file.parent != root
+    assert found.ignored == ("notes.txt", "Élodie Martin_42_assignsubmission_onlinetext_")
+
+
+def test_extract_zip_refuses_escapes_and_bad_archives(tmp_path: Path) -> None:
+    evil = zip_bytes({"../escape.py": "x", "/abs.py": "x", "ok/td_keras.py": "y = 1\n"})
+    extract_zip(evil, tmp_path / "out")
+    assert (tmp_path / "out" / "ok" / "td_keras.py").read_text() == "y = 1\n"
+    assert not (tmp_path / "escape.py").exists() and not Path("/abs.py").exists()
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"PK\x03\x04garbage")
+    with pytest.raises(InputError, match="bad.zip is not a readable zip"):
+        extract_zip(bad, tmp_path / "bad")
+
+
+def test_submission_digest_follows_what_the_sandbox_copies(tmp_path: Path) -> None:
+    (tmp_path / "td_keras.py").write_text("a = 1\n")
+    first = submission_digest(tmp_path / "td_keras.py")
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "x.pyc").write_bytes(b"junk")
+    assert submission_digest(tmp_path / "td_keras.py") == first
+    (tmp_path / "helpers.py").write_text("b = 2\n")  # imported by the student's module
+    second = submission_digest(tmp_path / "td_keras.py")
+    assert second != first
+    (tmp_path / "td_keras.py").write_text("a = 2\n")
+    assert submission_digest(tmp_path / "td_keras.py") not in (first, second)
+
+
+def test_manual_points_files(tmp_path: Path) -> None:
+    from grader.bulk.inputs import Student
+
+    good = tmp_path / "m.csv"
+    good.write_text("student,question,points,comment\nAna,q1,\"1,5\",ok\n", encoding="utf-8")
+    rows = load_manual(good)
+    assert (rows[0].student, rows[0].points, rows[0].comment) == ("Ana", 1.5, "ok")
+    matched, unmatched = assign_manual(rows, [Student("ana", "Ana", "7", "Ana_7_x")])
+    assert list(matched) == ["ana"] and unmatched == ()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("student,question,points\nAna,q1,lots\n", encoding="utf-8")
+    with pytest.raises(ManualError, match=r"bad.csv, line 2: points — expected a number, "
+                                          r"got 'lots'\."):
+        load_manual(bad)
+    header = tmp_path / "h.csv"
+    header.write_text("name,q,pts\n", encoding="utf-8")
+    with pytest.raises(ManualError, match="header — expected student,question,points,comment"):
+        load_manual(header)
+
+
+def test_histogram_and_progress_lines() -> None:
+    bars = histogram([0.0, 9.99, 10.0, 20.0, 19.0])
+    assert [b.count for b in bars] == [1, 0, 0, 0, 1, 1, 0, 0, 0, 2]
+    assert bars[-1].height > bars[0].height > 0 and bars[1].height == 0
+    stream = io.StringIO()
+    progress = Progress(3, stream, live=False, interval=3600)
+    progress.advance("a", graded=True)
+    assert stream.getvalue() == ""  # not a terminal: periodic lines only
+    progress.advance("b", graded=False)
+    progress.advance("c", graded=True)
+    assert stream.getvalue().startswith("3/3 100%") and "ETA 0:00 c" in stream.getvalue()
+    live = io.StringIO()
+    bar = Progress(4, live, live=True)
+    bar.advance("x", graded=True)
+    assert "\r" in live.getvalue() and "[#######" in live.getvalue() and "ETA" in live.getvalue()

@@ -1,0 +1,193 @@
+"""Grading correctness on a corpus of submissions: right-but-different ones and one-mistake ones.
+
+Each file in tests/variants/ overrides one function of the reference (imported as
+td_keras_reference) and says in its docstring what it does. The table below pins, for each, the
+verdict on its question and the first message a student reads; a cheap sentinel question graded
+in the same run shows that the mistake costs that question only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import VARIANTS, make_variant
+
+from grader.model import ERROR, FAILED, PASSED
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A submission of the corpus and what the grader must say about it."""
+
+    name: str
+    status: str
+    failed_checks: int = 0
+    first_message: str = ""
+
+    @property
+    def question(self) -> str:
+        """The question whose function the variant rewrites."""
+        return self.name.split("_")[0]
+
+
+CORPUS = [
+    Variant("q1_hardcoded_lists", PASSED),
+    Variant("q1_missing_boston", FAILED, 1,
+            "Q1: keys — expected ['boston', 'mnist'], got ['mnist']."),
+    Variant("q1_raw_mnist_shapes", FAILED, 4,
+            'Q1, mnist: shape of x_train — expected (60000, 784), got (60000, 28, 28).'),
+    Variant("q1_wrong_task", FAILED, 1,
+            "Q1, boston: task — expected 'regression', got 'classification'."),
+    Variant("q2_functional_softmax_layer", PASSED),
+    Variant("q2_logits", PASSED),
+    Variant("q2_mse_loss", FAILED, 1,
+            "Q2: loss — expected 'categorical_crossentropy', got 'mean_squared_error'."),
+    Variant("q2_no_metrics", FAILED, 1,
+            "Q2: metrics — expected ['accuracy'], got []."),
+    Variant("q2_not_compiled", FAILED, 1,
+            "Q2: the model is not compiled — expected model.compile(loss=…, metrics=['accuracy'])."),
+    Variant("q2_sigmoid_output", FAILED, 1,
+            "Q2, output layer (Dense): activation — expected 'softmax' (or 'linear' with from_logits=True), got 'sigmoid'."),
+    Variant("q3_64_units", FAILED, 6,
+            'Q3 (n_hidden=1), layer 1 (Dense): units — expected 128, got 64.'),
+    Variant("q3_add_activation_layers", PASSED),
+    Variant("q3_functional", PASSED),
+    Variant("q3_input_shape", PASSED),
+    Variant("q3_not_compiled", FAILED, 1,
+            "Q3 (n_hidden=3): the model is not compiled — expected model.compile(loss=…, metrics=['accuracy'])."),
+    Variant("q3_one_layer_too_many", FAILED, 4,
+            'Q3 (n_hidden=0): number of Dense layers — expected 1 (0 hidden + output), got 2 (1 hidden + output).'),
+    Variant("q3_raises", ERROR, 0,
+            'build_mlp(input_dim=784, n_classes=10, n_hidden=0) raised IndexError: list index out of range (td_keras.py, line 10)'),
+    Variant("q3_sigmoid_hidden", FAILED, 6,
+            "Q3 (n_hidden=1), layer 1 (Dense): activation — expected 'relu', got 'sigmoid'."),
+    Variant("q4_64_units", FAILED, 1,
+            'Q4: parameter count — expected within 5% of 134,794, got 50,890.'),
+    Variant("q4_functional_165_units", PASSED),
+    Variant("q4_missing_function", ERROR, 0,
+            'td_keras.py has no function build_wide_mlp()'),
+    Variant("q4_two_hidden_layers", FAILED, 1,
+            'Q4: number of Dense layers — expected 2 (1 hidden + output), got 3 (2 hidden + output).'),
+    Variant("q5_ignores_batch_size", FAILED, 1,
+            'Q5: training steps per epoch — expected 7 (140 training samples at batch size 20), got 5.'),
+    Variant("q5_ignores_epochs", FAILED, 1,
+            'Q5: epochs trained — expected 3, got 10.'),
+    Variant("q5_manual_split", PASSED),
+    Variant("q5_split_20", FAILED, 1,
+            'Q5: share of the training data held out for validation — expected 30 % (60 of 200 samples), got 20 % (40 of 200 samples).'),
+    Variant("q6_hardcoded_coefficient", FAILED, 2,
+            'Q6 (n_hidden=1, l1=0.003), layer 1 (Dense): kernel_regularizer — expected L1(l1=0.003), got L1(l1=0.01).'),
+    Variant("q6_hidden_only", FAILED, 2,
+            'Q6 (n_hidden=2, l1=0.01), output layer (Dense): kernel_regularizer — expected L1(l1=0.01), got None.'),
+    Variant("q6_l1l2", PASSED),
+    Variant("q6_l2", FAILED, 5,
+            'Q6 (n_hidden=2, l1=0.01), layer 1 (Dense): kernel_regularizer — expected L1(l1=0.01), got L2(l2=0.01).'),
+    Variant("q7_after_output", FAILED, 2,
+            'Q7 (n_hidden=2): unexpected Dropout after the output layer.'),
+    Variant("q7_input_dropout", PASSED),
+    Variant("q7_missing_after_last", FAILED, 2,
+            'Q7 (n_hidden=2): missing Dropout(rate=0.1) after hidden layer 2.'),
+    Variant("q7_rate_05", FAILED, 3,
+            'Q7 (n_hidden=2), Dropout after hidden layer 1: rate — expected 0.1, got 0.5.'),
+    Variant("q8_bare_model", FAILED, 3,
+            "Q8: scikit-learn methods — expected ['fit', 'get_params', 'predict', 'score', 'set_params'], got ['fit', 'predict']."),
+    Variant("q8_epochs_not_fixed", FAILED, 1,
+            'Q8: epochs trained — expected 2, got 1.'),
+    Variant("q8_one_hidden_layer", FAILED, 1,
+            'Q8: number of hidden layers — expected 2, got 1.'),
+    Variant("q8_scikeras", PASSED),
+    Variant("q9_different_networks", FAILED, 1,
+            'Q9: networks compared — expected the same network for every candidate, got 2 different networks.'),
+    Variant("q9_ignores_cv", FAILED, 1,
+            'Q9: cross-validation folds — expected 2, got 3.'),
+    Variant("q9_one_optimizer", FAILED, 1,
+            "Q9: optimizers compared — expected ['rmsprop', 'sgd'], got ['rmsprop']."),
+    Variant("q9_scikeras_randomized", PASSED),
+    Variant("q10_loss_curves", FAILED, 2,
+            "Q10: curve of history.history['accuracy'] — expected present, got missing (lines: history['loss'], history['val_loss'])."),
+    Variant("q10_no_legend", FAILED, 1,
+            'Q10: legend — expected present, got missing.'),
+    Variant("q10_pyplot_fig_legend", PASSED),
+    Variant("q10_returns_none", FAILED, 1,
+            'Q10: plot_accuracy() returned NoneType, expected a matplotlib Figure.'),
+    Variant("q11_extra_options", PASSED),
+    Variant("q11_model_checkpoint", FAILED, 4,
+            "Q11: epochs of 'loss' in the training event files — expected 2, got 0."),
+    Variant("q11_wrong_dir", FAILED, 4,
+            "Q11: epochs of 'loss' in the training event files — expected 2, got 0."),
+    Variant("q12_best_of_all_epochs", FAILED, 1,
+            'Q12, ModelCheckpoint (val_loss: [1, 0.9, 0.5, 0.8, 0.85, 0.82, 0.7, 0.75, 0.6, 0.65, 0.9, 0.7]): epochs at which the model was saved — expected [2, 4, 8, 10], got [2].'),
+    Variant("q12_custom_callback", PASSED),
+    Variant("q12_every_epoch", FAILED, 1,
+            'Q12, ModelCheckpoint (val_loss: [1, 0.9, 0.5, 0.8, 0.85, 0.82, 0.7, 0.75, 0.6, 0.65, 0.9, 0.7]): epochs at which the model was saved — expected [2, 4, 8, 10], got [1, 2, 3].'),
+    Variant("q12_every_two_not_best", FAILED, 1,
+            'Q12, ModelCheckpoint (val_loss: [1, 0.9, 0.5, 0.8, 0.85, 0.82, 0.7, 0.75, 0.6, 0.65, 0.9, 0.7]): epochs at which the model was saved — expected [2, 4, 8, 10], got [2, 4, 6, 8, 10, 12].'),
+    Variant("q13_explicit_options", PASSED),
+    Variant("q13_monitor_loss", FAILED, 1,
+            'Q13, EarlyStopping (val_loss: [0.9, 0.8, 0.7, 0.75, 0.72, 0.71, 0.73, 0.74, 0.68, 0.66, 0.65, 0.64]): training stopped after epoch — expected 8, got no stop (all 12 epochs ran).'),
+    Variant("q13_patience_3", FAILED, 1,
+            'Q13, EarlyStopping (val_loss: [0.9, 0.8, 0.7, 0.75, 0.72, 0.71, 0.73, 0.74, 0.68, 0.66, 0.65, 0.64]): training stopped after epoch — expected 8, got 6.'),
+    Variant("q13_patience_6", FAILED, 1,
+            'Q13, EarlyStopping (val_loss: [0.9, 0.8, 0.7, 0.75, 0.72, 0.71, 0.73, 0.74, 0.68, 0.66, 0.65, 0.64]): training stopped after epoch — expected 8, got no stop (all 12 epochs ran).'),
+    Variant("q14_accuracy_scoring", FAILED, 1,
+            "Q14: scoring — expected a regression score (e.g. 'neg_mean_squared_error'), got 'accuracy'."),
+    Variant("q14_one_depth", FAILED, 1,
+            'Q14: depths compared (hidden layers) — expected at least 2 different values, got [1].'),
+    Variant("q14_one_optimizer", FAILED, 1,
+            "Q14: optimizers compared — expected at least 2 different values, got ['adam']."),
+    Variant("q14_scikeras_two_candidates", PASSED),
+]
+
+
+FRENCH_Q7 = "Q7 (n_hidden=2), Dropout après la couche cachée 1 : rate — attendu 0.1, obtenu 0.5."
+
+
+def sentinel(question: str) -> str:
+    """A cheap question, other than this one, that must still pass."""
+    return "q13" if question == "q1" else "q1"
+
+
+def test_the_corpus_covers_every_question_both_ways() -> None:
+    files = {p.stem for p in VARIANTS.glob("q*.py")}
+    assert files == {v.name for v in CORPUS}
+    right = Counter(v.question for v in CORPUS if v.status == PASSED)
+    wrong = Counter(v.question for v in CORPUS if v.status != PASSED)
+    questions = [f"q{i}" for i in range(1, 15)]
+    assert [q for q in questions if right[q] < 1] == []
+    assert [q for q in questions if wrong[q] < 2] == []
+    uses_scikeras = {v.question for v in CORPUS if "scikeras" in (VARIANTS / f"{v.name}.py").read_text()}
+    assert {"q8", "q9", "q14"} <= uses_scikeras
+
+
+@pytest.mark.parametrize("variant", CORPUS, ids=lambda v: v.name)
+def test_variant_gets_the_pinned_verdict(variant: Variant, grade_with, tmp_path: Path) -> None:
+    source = (VARIANTS / f"{variant.name}.py").read_text(encoding="utf-8")
+    other = sentinel(variant.question)
+    report = grade_with(make_variant(tmp_path, source), variant.question, other)
+    results = {q.id: q for q in report.questions}
+    result = results[variant.question]
+    failed = [c.message for c in result.checks if c.status == FAILED]
+
+    assert result.status == variant.status, (result.message, failed)
+    assert results[other].status == PASSED, results[other].checks
+    assert not any("Traceback" in text for text in [result.message, *failed])
+    if variant.status == PASSED:
+        assert result.score == result.max_score
+        assert failed == []
+    elif variant.status == FAILED:
+        assert 0 <= result.score < result.max_score
+        assert len(failed) == variant.failed_checks, failed
+        assert failed[0] == variant.first_message
+    else:
+        assert variant.status == ERROR and result.score == 0
+        assert result.message == variant.first_message
+
+
+def test_messages_in_french(grade_with, tmp_path: Path) -> None:
+    source = (VARIANTS / "q7_rate_05.py").read_text(encoding="utf-8")
+    report = grade_with(make_variant(tmp_path, source), "q7", lang="fr")
+    failed = [c.message for c in report.questions[0].checks if c.status == FAILED]
+    assert failed[0] == FRENCH_Q7

@@ -1,0 +1,27 @@
+"""Q14 one mistake: scored with 'accuracy', a classification score — fails q14 on the scoring."""
+from td_keras_reference import *  # noqa: F403
+
+import keras
+from scikeras.wrappers import KerasRegressor
+from sklearn.model_selection import GridSearchCV
+
+
+def _regressor(meta: dict, n_hidden: int = 1, units: int = 16, optimizer: str = "adam"):
+    """A regression MLP of the given depth and width."""
+    layers = [keras.Input(shape=(meta["n_features_in_"],))]
+    layers += [keras.layers.Dense(units, activation="relu") for _ in range(n_hidden)]
+    layers.append(keras.layers.Dense(1))
+    model = keras.Sequential(layers)
+    model.compile(optimizer=optimizer, loss="mean_squared_error")
+    return model
+
+
+def select_boston_model(x, y, epochs: int, cv: int):
+    """Q14: a classification scorer on a regression."""
+    grid = [
+        {"model__n_hidden": [1], "model__units": [16], "model__optimizer": ["adam"]},
+        {"model__n_hidden": [2], "model__units": [32], "model__optimizer": ["rmsprop"]},
+    ]
+    search = GridSearchCV(KerasRegressor(model=_regressor, epochs=epochs, verbose=0), grid,
+                          cv=cv, scoring="accuracy")
+    return search.fit(x, y)

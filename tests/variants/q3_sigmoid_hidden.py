@@ -1,0 +1,14 @@
+"""Q3 one mistake: sigmoid hidden layers — fails q3 on every hidden activation."""
+from td_keras_reference import *  # noqa: F403
+
+import keras
+
+
+def build_mlp(input_dim: int, n_classes: int, n_hidden: int) -> keras.Model:
+    """Q3: sigmoid instead of relu."""
+    layers = [keras.Input(shape=(input_dim,))]
+    layers += [keras.layers.Dense(128, activation="sigmoid") for _ in range(n_hidden)]
+    layers.append(keras.layers.Dense(n_classes, activation="softmax"))
+    model = keras.Sequential(layers)
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    return model

@@ -1,0 +1,16 @@
+"""Q6 one mistake: ignores the l1 argument (always 0.01) — fails q6 for l1=0.003."""
+from td_keras_reference import *  # noqa: F403
+
+import keras
+
+
+def build_mlp_l1(input_dim: int, n_classes: int, n_hidden: int, l1: float) -> keras.Model:
+    """Q6: hard-coded coefficient."""
+    reg = keras.regularizers.l1(0.01)
+    layers = [keras.Input(shape=(input_dim,))]
+    layers += [keras.layers.Dense(128, activation="relu", kernel_regularizer=reg)
+               for _ in range(n_hidden)]
+    layers.append(keras.layers.Dense(n_classes, activation="softmax", kernel_regularizer=reg))
+    model = keras.Sequential(layers)
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    return model

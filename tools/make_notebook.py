@@ -1,0 +1,130 @@
+"""Generate the starter notebook `td_keras.ipynb` from the starter module `td_keras.py`.
+
+    python tools/make_notebook.py          # rewrite assignments/td_keras_mlp/td_keras.ipynb
+    python tools/make_notebook.py --check  # exit 1 when the committed notebook is out of date
+
+The notebook is never edited by hand: a Markdown cell per question (title from
+`assignment.toml`, text from the function's docstring), a code cell per function, one for the
+imports and one for the free-text `ANSWERS`. The output is deterministic (fixed cell ids, no
+execution counts, no outputs), so a test can compare it with the committed file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import inspect
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from grader.assignment import Assignment, load_assignment  # noqa: E402
+
+INTRO_NOTE = """\
+**Notebook / Carnet.** FR : `grade` (dans le dossier de ce carnet) ne lit que les imports, les \
+définitions de fonctions et de classes et les constantes de ce carnet ; les autres cellules \
+(apprentissages sur tout MNIST, graphiques, `print`, `%magics`, `!commandes`) sont ignorées. \
+Gardez vos expériences dans des cellules à part et n'utilisez dans vos fonctions aucune variable \
+calculée par ces cellules. Les erreurs sont signalées par numéro de cellule (comptée depuis le \
+haut, cellules Markdown comprises) et de ligne.
+
+EN: `grade` (in this notebook's folder) reads only the imports, function and class definitions \
+and constants of this notebook; other cells (training on the whole of MNIST, plots, `print`, \
+`%magics`, `!commands`) are skipped. Keep your experiments in cells of their own, and do not use \
+in your functions a variable computed by such cells. Errors point to a cell number (counted from \
+the top, Markdown cells included) and a line."""
+
+
+def _lines(source: str, first: int, last: int) -> str:
+    """Return source lines first..last (1-based, inclusive)."""
+    return "".join(source.splitlines(keepends=True)[first - 1:last])
+
+
+def _function_code(source: str, node: ast.FunctionDef) -> str:
+    """Return the function with its docstring cut to the first line (the rest is in Markdown)."""
+    docstring = node.body[0]
+    header = _lines(source, node.lineno, docstring.lineno - 1)
+    summary = inspect.cleandoc(ast.get_docstring(node) or "").splitlines()[0]
+    body = _lines(source, docstring.end_lineno + 1, node.end_lineno)
+    return (header + f'    """{summary}"""\n' + body).rstrip("\n")
+
+
+def _question_text(node: ast.FunctionDef, assignment: Assignment) -> str:
+    """Return the Markdown of a question: its titles, then the docstring's paragraphs."""
+    question = next(q for q in assignment.questions if q.function == node.name)
+    paragraphs = inspect.cleandoc(ast.get_docstring(node) or "").split("\n\n")[1:]
+    number = question.id.upper()
+    title = f"## {number} — {question.title_fr} / {question.title_en}"
+    return "\n\n".join([title, f"`{node.name}()` · {question.points:g} pt", *paragraphs])
+
+
+def build_notebook(starter: Path, assignment: Assignment) -> nbformat.NotebookNode:
+    """Build the notebook from the starter module and the question table."""
+    source = starter.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    new_code, new_markdown = nbformat.v4.new_code_cell, nbformat.v4.new_markdown_cell
+    intro = (ast.get_docstring(tree) or "").split("\n\n")[1:]  # the first line is the title
+    cells = [new_markdown("\n\n".join([f"# {assignment_title(assignment)}", *intro, INTRO_NOTE]),
+                          id="intro")]
+    statements = [node for node in tree.body[1:] if not isinstance(node, ast.FunctionDef)]
+    answers = next(n for n in statements if isinstance(n, ast.AnnAssign | ast.Assign))
+    setup = [n for n in statements if n.end_lineno < answers.lineno]
+    cells.append(new_code(_lines(source, setup[0].lineno, setup[-1].end_lineno).rstrip("\n"),
+                          id="imports"))
+    comment_start = setup[-1].end_lineno + 1
+    cells.append(new_markdown("## Réponses rédigées / Written answers", id="answers-title"))
+    cells.append(new_code(_lines(source, comment_start, answers.end_lineno).strip("\n"),
+                          id="answers"))
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            question = next(q for q in assignment.questions if q.function == node.name)
+            cells.append(new_markdown(_question_text(node, assignment), id=f"{question.id}-text"))
+            cells.append(new_code(_function_code(source, node), id=f"{question.id}-code"))
+    book = nbformat.v4.new_notebook(cells=cells)
+    book.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python",
+                                    "name": "python3"},
+                     "language_info": {"name": "python"}}
+    nbformat.validate(book)
+    return book
+
+
+def assignment_title(assignment: Assignment) -> str:
+    """Return the bilingual title of the lab."""
+    import tomllib
+
+    data = tomllib.loads((assignment.directory / "assignment.toml").read_text(encoding="utf-8"))
+    return f"{data['title_fr']} / {data['title_en']}"
+
+
+def render_notebook(assignment: Assignment | None = None) -> str:
+    """Return the notebook's text exactly as committed."""
+    assignment = assignment or load_assignment()
+    starter = assignment.directory / f"{assignment.module}.py"
+    return nbformat.writes(build_notebook(starter, assignment)) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the notebook, or with --check say whether the committed one is up to date."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only compare, write nothing")
+    args = parser.parse_args(argv)
+    assignment = load_assignment()
+    target = assignment.directory / f"{assignment.module}.ipynb"
+    text = render_notebook(assignment)
+    if args.check:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != text:
+            print(f"{target} is out of date: run python tools/make_notebook.py", file=sys.stderr)
+            return 1
+        return 0
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
