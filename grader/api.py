@@ -59,11 +59,11 @@ def preload_modules(questions: Sequence[Question]) -> list[str]:
 
 
 def _jobs(questions: Sequence[Question], submission: str, assignment: Assignment,
-          options: RunOptions, prefix: str = "") -> list[dict]:
+          options: RunOptions, prefix: str = "", hidden: tuple[str, ...] = ()) -> list[dict]:
     """Build one job per question, longest first so that parallel runs finish sooner."""
     ordered = sorted(questions, key=lambda q: -q.timeout)
-    return [make_job(prefix + q.id, q.id, q.function, submission, assignment, options, q.timeout)
-            for q in ordered]
+    return [make_job(prefix + q.id, q.id, q.function, submission, assignment, options, q.timeout,
+                     hidden) for q in ordered]
 
 
 def observe_reference(worker: WarmWorker, assignment: Assignment, reference_dir: Path,
@@ -94,8 +94,9 @@ def grade(submission: Path, options: GradeOptions | None = None,
     missing = [q for q in questions if q.id not in expected.observations]
     preload = preload_modules(questions) + (["nbformat.reader"] if file.suffix == ".ipynb" else [])
     with nullcontext(worker) if worker else WarmWorker(preload) as worker:
+        hidden = (str(reference_dir),) if reference_dir is not None else ()
         import_job = make_job(IMPORT_JOB, IMPORT_JOB, "", str(file), assignment, options.run,
-                              IMPORT_TIMEOUT)
+                              IMPORT_TIMEOUT, hidden)
         _, imported = next(worker.run([import_job], 1))
         observations: dict[str, Observation] = {}
         reference: dict[str, Observation] = dict(expected.observations)
@@ -104,7 +105,7 @@ def grade(submission: Path, options: GradeOptions | None = None,
             jobs += _jobs(missing, str(find_submission(reference_dir, assignment.module)),
                           assignment, options.run, REFERENCE_PREFIX)
         if imported.status == "ok":
-            jobs += _jobs(questions, str(file), assignment, options.run)
+            jobs += _jobs(questions, str(file), assignment, options.run, hidden=hidden)
         fresh_reference = []
         for job_id, observation in worker.run(jobs, options.run.parallel) if jobs else ():
             if job_id.startswith(REFERENCE_PREFIX):

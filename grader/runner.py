@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
@@ -49,13 +50,16 @@ class WarmWorker:
             text=True,
             env=env,
         )
-        ready = self._read_line()
+        ready = self._read_line(timeout=STARTUP_TIMEOUT)
         if ready.get("kind") != "ready":
             raise WorkerError(f"the grading worker did not start: {ready}")
 
-    def _read_line(self) -> dict[str, Any]:
-        """Read one protocol line from the worker."""
+    def _read_line(self, timeout: float | None = None) -> dict[str, Any]:
+        """Read one protocol line from the worker (within `timeout` seconds, if given)."""
         assert self._process.stdout is not None
+        if timeout is not None and not select.select([self._process.stdout], [], [], timeout)[0]:
+            self._process.kill()
+            raise WorkerError(f"the grading worker did not start within {timeout:g} s")
         line = self._process.stdout.readline()
         if not line:
             code = self._process.poll()
@@ -112,8 +116,9 @@ def make_job(
     assignment: Any,
     options: RunOptions,
     timeout: float,
+    hidden: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """Build the JSON job for one question of one submission."""
+    """Build the JSON job for one question of one submission; `hidden` folders are masked."""
     return {
         "kind": "job",
         "schema": 1,
@@ -130,6 +135,7 @@ def make_job(
             "memory_mb": options.memory_mb,
             "output_bytes": options.output_bytes,
             "isolate_network": options.isolate_network,
+            "hidden_paths": list(hidden),
         },
     }
 

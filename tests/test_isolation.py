@@ -8,7 +8,6 @@ started is alive afterwards.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -17,7 +16,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from conftest import REFERENCE, ROOT
 
 TIMEOUT_SCALE = 0.25  # q3's 60 s budget becomes 15 s, the import's 30 s becomes 7.5 s
@@ -39,7 +37,16 @@ SLEEPER = [sys.executable, "-c", "import time; time.sleep(900)", "{marker}"]
 
 
 def describe_datasets():
-    """Q1: right, but leaves a 15-minute sleeper in a session of its own, and a double fork."""
+    """Q1: right, but peeks at the reference and leaves sleepers (setsid'd, double-forked)."""
+    import grader
+    from pathlib import Path
+
+    reference = Path(grader.__file__).parents[1] / "reference" / "td_keras_mlp" / "td_keras.py"
+    try:
+        seen = "read " + str(len(reference.read_text()))
+    except OSError as exc:
+        seen = type(exc).__name__
+    Path("{peek}").write_text(seen)
     subprocess.Popen(SLEEPER, start_new_session=True)
     if os.fork() == 0:
         os.setsid()
@@ -140,10 +147,12 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Grade the hostile submission once; return the run, its report and its marker."""
     tmp_path = tmp_path_factory.mktemp("hostile")
     marker = f"grade-test-{uuid.uuid4().hex}"
-    folder = submission(tmp_path, HOSTILE.replace("{marker}", marker))
+    peek = tmp_path / "peek.txt"
+    source = HOSTILE.replace("{marker}", marker).replace("{peek}", str(peek))
+    folder = submission(tmp_path, source)
     done, seconds = grade_cli(folder, *QUESTIONS, json_path=tmp_path / "r.json")
     report = json.loads((tmp_path / "r.json").read_text())
-    return {"run": done, "seconds": seconds, "marker": marker,
+    return {"run": done, "seconds": seconds, "marker": marker, "peek": peek.read_text(),
             "questions": {q["id"]: q for q in report["questions"]}}
 
 
@@ -157,6 +166,11 @@ def test_the_grader_survives_and_exits_1_in_time(hostile: dict) -> None:
 
 def test_nothing_the_submission_started_survives(hostile: dict) -> None:
     assert processes_with(hostile["marker"]) == []
+
+
+def test_the_reference_source_is_hidden_from_student_code(hostile: dict) -> None:
+    assert (ROOT / "reference" / "td_keras_mlp" / "td_keras.py").is_file()
+    assert hostile["peek"] == "FileNotFoundError"
 
 
 def test_only_the_broken_questions_lose_points(hostile: dict) -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 PR_SET_CHILD_SUBREAPER = 36
 CLONE_NEWNET = 0x40000000
 CLONE_NEWPID = 0x20000000
+CLONE_NEWNS = 0x00020000
+MS_RDONLY, MS_REC, MS_PRIVATE = 1, 1 << 14, 1 << 18
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -39,6 +41,22 @@ def isolate_pids() -> bool:
     namespaces): the subreaper and the process-tree sweep still apply.
     """
     return _libc().unshare(CLONE_NEWPID) == 0
+
+
+def hide_paths(paths: list[str]) -> bool:
+    """Cover folders with an empty read-only tmpfs, for this process only (a mount namespace).
+
+    Used to keep the reference solution out of the student's reach; False where not allowed.
+    """
+    libc = _libc()
+    if libc.unshare(CLONE_NEWNS) != 0:
+        return False
+    if libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) != 0:
+        return False
+    return all(
+        libc.mount(b"tmpfs", os.fsencode(path), b"tmpfs", MS_RDONLY, b"size=4k") == 0
+        for path in paths if os.path.isdir(path)
+    )
 
 
 def virtual_memory_bytes(pid: int | str = "self") -> int:

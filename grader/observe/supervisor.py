@@ -42,6 +42,7 @@ class Budgets:
     memory_mb: int = 3072
     output_bytes: int = 64 * 1024
     isolate_network: bool = True
+    hidden_paths: tuple[str, ...] = ()  # folders the student's code must not read (the reference)
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Budgets:
@@ -77,6 +78,8 @@ def run_child(job: Job, budgets: Budgets, jobdir: Path, write_fd: int) -> None:
     workdir, scratch = jobdir / "work", jobdir / "scratch"
     scratch.mkdir()
     copy_submission(job.submission, workdir, job.module)
+    if budgets.hidden_paths and not limits.hide_paths(list(budgets.hidden_paths)):
+        notes.append("reference_not_hidden")
     ctx = ObserveContext(workdir, job.assignment_dir, scratch, jobdir / "progress.txt")
     observation = observe(job, ctx)
     observation = replace(observation, notes=observation.notes + tuple(notes))

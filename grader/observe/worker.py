@@ -68,7 +68,13 @@ def _finished(pid: int, job: dict[str, Any], results_dir: Path) -> dict[str, Any
     if result.exists():
         return json.loads(result.read_text(encoding="utf-8"))
     error = results_dir / f"{pid}.err"
-    details = error.read_text(encoding="utf-8") if error.exists() else "the supervisor was killed"
+    if not error.exists():  # killed from outside: only the question's own code could reach it
+        return {"kind": "observation", "schema": 1, "id": job["id"], "question": job["question"],
+                "status": "crashed", "data": {}, "notes": [], "output": "", "duration": 0.0,
+                "failure": {"phase": "crashed", "type": "Signal",
+                            "message": "the process supervising your code was killed",
+                            "where": job.get("function", ""), "frames": []}}
+    details = error.read_text(encoding="utf-8")
     return {"kind": "observation", "schema": 1, "id": job["id"], "question": job["question"],
             "status": "grader_error", "data": {}, "notes": [], "output": details[-4000:],
             "duration": 0.0, "failure": {"phase": "grader", "type": "SupervisorFailed",
