@@ -63,7 +63,7 @@ def _jobs(questions: Sequence[Question], submission: str, assignment: Assignment
     """Build one job per question, longest first so that parallel runs finish sooner."""
     ordered = sorted(questions, key=lambda q: -q.timeout)
     return [make_job(prefix + q.id, q.id, q.function, submission, assignment, options, q.timeout,
-                     hidden) for q in ordered]
+                     hidden, q.eager) for q in ordered]
 
 
 def observe_reference(worker: WarmWorker, assignment: Assignment, reference_dir: Path,

@@ -20,6 +20,7 @@ class Question:
     title_fr: str
     timeout: float
     preload: tuple[str, ...] = ()
+    eager: bool = False  # run TensorFlow functions eagerly: faster for many tiny fits
 
     def title(self, lang: str) -> str:
         """Return the title in the given language."""
@@ -66,6 +67,7 @@ def load_assignment(directory: Path = DEFAULT_ASSIGNMENT_DIR) -> Assignment:
             title_fr=q["title_fr"],
             timeout=float(q.get("timeout", default_timeout)),
             preload=tuple(q.get("preload", ())),
+            eager=bool(q.get("eager", False)),
         )
         for q in data["questions"]
     )

@@ -117,6 +117,7 @@ def make_job(
     options: RunOptions,
     timeout: float,
     hidden: tuple[str, ...] = (),
+    eager: bool = False,
 ) -> dict[str, Any]:
     """Build the JSON job for one question of one submission; `hidden` folders are masked."""
     return {
@@ -129,6 +130,7 @@ def make_job(
         "assignment_dir": str(assignment.directory),
         "submission": submission,
         "module": assignment.module,
+        "eager": eager,
         "notebook_mode": options.notebook_mode,
         "budgets": {
             "timeout": timeout * options.timeout_scale,

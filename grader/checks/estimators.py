@@ -45,9 +45,9 @@ def check_predict(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
     want = expected["predict"]["shape"]
     passed = predict["shape"] == want and predict["labels_ok"]
     return ctx.compare(ctx.label, ctx.t("what.predict"), want, predict["shape"], passed=passed,
-                       shown_expected=f"{code(tuple(want))} labels in 0…9",
+                       shown_expected=ctx.t("value.labels", shape=code(tuple(want))),
                        shown_actual=code(tuple(predict["shape"]))
-                       + ("" if predict["labels_ok"] else " (not class labels)"))
+                       + ("" if predict["labels_ok"] else " " + ctx.t("value.not_labels")))
 
 
 def check_score(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
@@ -56,8 +56,9 @@ def check_score(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
         raise Skip(ctx.label, ctx.t("reason.no_score"))
     score = actual["score"]
     passed = isinstance(score, int | float) and 0.0 <= score <= 1.0
-    return ctx.compare(ctx.label, ctx.t("what.score"), "0 ≤ accuracy ≤ 1", score, passed=passed,
-                       shown_expected="0 ≤ accuracy ≤ 1")
+    bounds = ctx.t("value.accuracy_bounds")
+    return ctx.compare(ctx.label, ctx.t("what.score"), bounds, score, passed=passed,
+                       shown_expected=bounds)
 
 
 def _network(ctx: JudgeContext, actual: dict) -> dict:
@@ -110,8 +111,7 @@ def check_is_search(ctx: JudgeContext, expected: dict, actual: dict, function: s
     search = actual["search"]
     if search["is_search"] and search["fitted"]:
         return ctx.compare(ctx.label, ctx.t("what.search_type"), search["type"], search["type"])
-    shown = search["type"] + ("" if search["is_search"] else "") + (
-        "" if search["fitted"] else " (not fitted)")
+    shown = search["type"] + ("" if search["fitted"] else " " + ctx.t("value.not_fitted"))
     return Verdict(False, ctx.t("wrong_type", where=ctx.label, function=f"{function}()",
                                 actual=shown, expected=ctx.t("value.a_search")),
                    "GridSearchCV", search["type"])
@@ -195,7 +195,7 @@ def check_regression_scoring(ctx: JudgeContext, expected: dict, actual: dict) ->
     scoring = search["scoring"]
     if scoring is None:
         passed = is_regressor(search, actual.get("candidates", []))
-        shown = "None (default score of the estimator" + (": R²)" if passed else ")")
+        shown = ctx.t("value.default_score_r2" if passed else "value.default_score")
     else:
         passed = scoring in REGRESSION_SCORERS or not isinstance(scoring, str)
         shown = code(scoring)

@@ -51,7 +51,7 @@ def check_learns(ctx: JudgeContext, expected: dict, actual: dict, min_accuracy: 
     if learning is None:
         raise Skip(ctx.label, ctx.t("reason.not_compiled"))
     reference = expected["learning"]["test_accuracy"]
-    shown = f"≥ {min_accuracy:g} (reference: {reference:.2f})"
+    shown = ctx.t("value.at_least", minimum=f"{min_accuracy:g}", reference=f"{reference:.2f}")
     got = learning.get("test_accuracy")
     if got is None:
         return ctx.compare(ctx.label, ctx.t("what.learns"), min_accuracy, None, passed=False,
@@ -160,7 +160,7 @@ def check_curve(ctx: JudgeContext, expected: dict, actual: dict, key: str) -> Ve
     return ctx.compare(ctx.label, ctx.t("what.curve", name=key), want, plotted, passed=found,
                        shown_expected=ctx.t("value.present"),
                        shown_actual=ctx.t("value.present") if found
-                       else f"{ctx.t('value.missing')} (lines: {', '.join(plotted) or '—'})")
+                       else ctx.t("value.missing_among", lines=", ".join(plotted) or "—"))
 
 
 def _curve_name(y: list[float], history: dict[str, list[float]]) -> str | None:

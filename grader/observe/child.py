@@ -36,6 +36,7 @@ class Job:
     submission: Path  # the .py or .ipynb file
     module: str
     notebook_mode: str = "definitions"  # or "full": run every cell of a notebook
+    eager: bool = False  # run TensorFlow functions eagerly (see assignment.toml)
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Job:
@@ -48,6 +49,7 @@ class Job:
             submission=Path(data["submission"]),
             module=data["module"],
             notebook_mode=data.get("notebook_mode", "definitions"),
+            eager=bool(data.get("eager", False)),
         )
 
 
@@ -112,6 +114,10 @@ def observe(job: Job, ctx: ObserveContext) -> Observation:
                           f"{submission_file.name} has no function {job.function}()", job.function)
         return Observation(job.question, "error", failure=failure, duration=time.monotonic() - started)
     observers = importlib.import_module(f"grader.{job.assignment}.observers").OBSERVERS
+    if job.eager:
+        import tensorflow as tf
+
+        tf.config.run_functions_eagerly(True)
     try:
         data = observers[job.question](module, ctx)
         dumps(data)  # refuse non-JSON data here, where the traceback still makes sense
