@@ -144,6 +144,7 @@ _EN: dict[str, str] = {
     "report.status.grader_error": "grader error",
     "report.status.skipped": "not checked",
     "q.location": "{file}, line {line}",
+    "file.cell": "cell {number}",
     "report.frame": "{file}, line {line}, in {function}",
     "report.hint": "Hint: {hint}",
     "report.note": "note: {note}",
@@ -310,6 +311,7 @@ _FR: dict[str, str] = {
     "report.status.grader_error": "erreur du correcteur",
     "report.status.skipped": "non vérifiée",
     "q.location": "{file}, ligne {line}",
+    "file.cell": "cellule {number}",
     "report.frame": "{file}, ligne {line}, dans {function}",
     "report.hint": "Indice : {hint}",
     "report.note": "remarque : {note}",
@@ -353,6 +355,9 @@ CATALOG: Mapping[str, Mapping[str, str]] = MappingProxyType(
 def translate(lang: str, key: str, **params: Any) -> str:
     """Return the sentence `key` in `lang` (English when missing), with params filled in."""
     template = CATALOG.get(lang, CATALOG["en"]).get(key) or CATALOG["en"][key]
+    file = params.get("file")
+    if isinstance(file, str) and file.startswith("cell "):  # a notebook cell: "cell 7"
+        params["file"] = translate(lang, "file.cell", number=file.removeprefix("cell "))
     return template.format(**params)
 
 

@@ -124,7 +124,8 @@ def find_module_file(folder: Path, module: str) -> tuple[Path | None, tuple[str,
     level = [folder]
     for _ in range(MAX_DEPTH + 1):
         found = [d / f"{module}{s}" for d in level for s in SUFFIXES if (d / f"{module}{s}").is_file()]
-        if found:
+        if found:  # like `grade`: the last saved first, the .py on a tie
+            found.sort(key=lambda path: -path.stat().st_mtime)
             notes = ()
             if len(found) > 1:
                 others = ", ".join(str(p.relative_to(folder)) for p in found[1:])

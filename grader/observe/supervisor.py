@@ -28,6 +28,7 @@ from grader.observe.context import ObserveContext, dumps
 from grader.observe.failures import display_path
 
 POLL_SECONDS = 0.05
+MEMORY_POLL_SECONDS = 0.2  # RLIMIT_AS stops most excess at once; this catches process trees
 FAULT_FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<function>\S+)')
 SIGNAL_NAMES = {signal.SIGSEGV: "segmentation fault", signal.SIGABRT: "abort",
                 signal.SIGBUS: "bus error", signal.SIGFPE: "floating-point exception",
@@ -128,16 +129,20 @@ def _watch(pid: int, read_fd: int, budgets: Budgets, started: float) -> _Outcome
     """Drain the child's output until it exits or exceeds a budget."""
     outcome = _Outcome(bytearray())
     memory_cap = budgets.memory_mb * 1024 * 1024
+    next_memory_check = started
     while outcome.status is None:
         _drain(read_fd, outcome, budgets, until=time.monotonic() + POLL_SECONDS)
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
             outcome.status = status
             break
-        if time.monotonic() - started > budgets.timeout:
+        now = time.monotonic()
+        if now - started > budgets.timeout:
             outcome.killed_for = "timeout"
-        elif sum(limits.resident_bytes(p) for p in limits.descendants(os.getpid())) > memory_cap:
-            outcome.killed_for = "memory"
+        elif now >= next_memory_check:  # scanning /proc costs: not at every output slice
+            next_memory_check = now + MEMORY_POLL_SECONDS
+            if sum(limits.resident_bytes(p) for p in limits.descendants(os.getpid())) > memory_cap:
+                outcome.killed_for = "memory"
         if outcome.killed_for:
             limits.kill_descendants(os.getpid())
             outcome.status = -1
