@@ -55,6 +55,7 @@ CORPUS = [
             'Q3 (n_hidden=1), layer 1 (Dense): units — expected 128, got 64.'),
     Variant("q3_add_activation_layers", PASSED),
     Variant("q3_functional", PASSED),
+    Variant("q3_unbuilt_add", PASSED),
     Variant("q3_input_shape", PASSED),
     Variant("q3_not_compiled", FAILED, 1,
             "Q3 (n_hidden=3): the model is not compiled — expected model.compile(loss=…, metrics=['accuracy'])."),
@@ -191,3 +192,22 @@ def test_messages_in_french(grade_with, tmp_path: Path) -> None:
     report = grade_with(make_variant(tmp_path, source), "q7", lang="fr")
     failed = [c.message for c in report.questions[0].checks if c.status == FAILED]
     assert failed[0] == FRENCH_Q7
+
+
+def test_keras_clone_bug_is_not_held_against_the_student(grade_with, tmp_path: Path) -> None:
+    reference = (VARIANTS.parent.parent / "reference" / "td_keras_mlp" / "td_keras.py")
+    report = grade_with(reference.parent, "q8", "q9")
+    assert [q.status for q in report.questions] == [PASSED, PASSED]
+    for result in report.questions:
+        assert any("loses fit_kwargs when cloned" in note for note in result.notes), result.notes
+    source = (VARIANTS / "q8_scikeras.py").read_text(encoding="utf-8")
+    scikeras = grade_with(make_variant(tmp_path, source), "q8").questions[0]
+    assert scikeras.status == PASSED
+    assert not any("fit_kwargs" in note for note in scikeras.notes)
+
+
+def test_an_unbuilt_sequential_is_built_and_said(grade_with, tmp_path: Path) -> None:
+    source = (VARIANTS / "q3_unbuilt_add.py").read_text(encoding="utf-8")
+    result = grade_with(make_variant(tmp_path, source), "q3").questions[0]
+    assert result.status == PASSED
+    assert any("input_dim=784" in note for note in result.notes), result.notes
