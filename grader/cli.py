@@ -7,9 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from grader.api import GradeOptions, grade, regenerate_expected
-from grader.assignment import load_assignment, normalize_question_id
-from grader.messages import LANGUAGES
+from grader.api import grade, regenerate_expected
+from grader.cli_options import add_grading_options, grading_options, question_ids
 from grader.model import GradeReport
 from grader.render.github import render_annotations, render_job_summary
 from grader.render.gradescope import render_gradescope, render_gradescope_failure
@@ -20,15 +19,6 @@ from grader.render.terminal import render_question, render_summary, render_termi
 from grader.runner import RunOptions, WorkerError
 from grader.scoring import EXIT_GRADER_ERROR, EXIT_USAGE, exit_code
 from grader.submission import SubmissionNotFound
-
-
-def default_lang() -> str:
-    """Pick French when the locale is French, English otherwise."""
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(variable, "")
-        if value:
-            return "fr" if value.lower().startswith("fr") else "en"
-    return "en"
 
 
 def grade_parser() -> argparse.ArgumentParser:
@@ -48,52 +38,18 @@ def grade_parser() -> argparse.ArgumentParser:
     parser.add_argument("--junit", type=Path, metavar="PATH", help="write JUnit XML here")
     parser.add_argument("--gradescope", type=Path, metavar="PATH",
                         help="write Gradescope's results.json here (even when grading fails)")
-    parser.add_argument("--lang", choices=LANGUAGES, default=default_lang(),
-                        help="language of the messages (default: from the locale)")
-    parser.add_argument("--parallel", "-j", type=int, default=RunOptions().parallel,
-                        help="questions graded at once (default: %(default)s)")
-    parser.add_argument("--timeout-scale", type=float, default=1.0,
-                        help="multiply every question's time limit (slow machines)")
-    parser.add_argument("--memory-mb", type=int, default=RunOptions().memory_mb,
-                        help="memory budget per question in MB (default: %(default)s)")
-    parser.add_argument("--reference", type=Path, metavar="DIR",
-                        help="the reference solution's folder (instructors)")
-    parser.add_argument("--no-reference", action="store_true",
-                        help="use only the committed expected observations")
+    add_grading_options(parser, RunOptions().parallel,
+                        "questions graded at once (default: %(default)s)", ("--parallel", "-j"))
     parser.add_argument("--no-color", action="store_true", help="plain output")
-    parser.add_argument("--notebook-mode", choices=("definitions", "full"), default="definitions",
-                        help="for a .ipynb: run only imports, definitions and constants "
-                             "(default), or every code cell in order (instructors)")
     return parser
-
-
-def parse_questions(parser: argparse.ArgumentParser, raw: list[str]) -> tuple[str, ...]:
-    """Normalise question ids, or exit with a usage error naming the bad one."""
-    known = {q.id for q in load_assignment().questions}
-    ids = []
-    for text in raw:
-        try:
-            question = normalize_question_id(text)
-        except ValueError as exc:
-            parser.error(str(exc))
-        if question not in known:
-            parser.error(f"no question {text!r} in this lab (questions are q1 … q{len(known)})")
-        ids.append(question)
-    return tuple(ids)
 
 
 def run_grade(argv: list[str]) -> int:
     """Grade one submission and print its report."""
     parser = grade_parser()
     args = parser.parse_args(argv)
-    if args.parallel < 1 or args.timeout_scale <= 0 or args.memory_mb < 256:
-        parser.error("--parallel must be ≥ 1, --timeout-scale > 0 and --memory-mb ≥ 256")
-    questions = parse_questions(parser, args.questions)
+    options = grading_options(parser, args, question_ids(parser, args.questions))
     colour = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
-    run = RunOptions(parallel=args.parallel, memory_mb=args.memory_mb,
-                     timeout_scale=args.timeout_scale, notebook_mode=args.notebook_mode)
-    options = GradeOptions(questions=questions, lang=args.lang, run=run,
-                           reference_dir=args.reference, use_reference=not args.no_reference)
     try:
         report = grade(args.submission, options)
     except SubmissionNotFound as exc:

@@ -96,7 +96,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if path is None:
         return
     from grader.assignment import load_assignment
-    from grader.cli import default_lang
+    from grader.cli_options import default_lang
     from grader.submission import SubmissionNotFound, find_submission
 
     try:

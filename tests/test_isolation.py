@@ -8,7 +8,6 @@ started is alive afterwards.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import REFERENCE, ROOT
+from conftest import ROOT, make_variant
 
 TIMEOUT_SCALE = 0.25  # q3's 60 s budget becomes 15 s, the import's 30 s becomes 7.5 s
 QUESTIONS = ("q1", "q3", "q4", "q5", "q6", "q7", "q10", "q12", "q13")
@@ -107,15 +106,6 @@ def make_early_stopping_callback():
 '''
 
 
-def submission(tmp_path: Path, source: str) -> Path:
-    """Write a submission folder beside a copy of the reference."""
-    folder = tmp_path / "submission"
-    folder.mkdir()
-    shutil.copy(REFERENCE, folder / "td_keras_reference.py")
-    (folder / "td_keras.py").write_text(source, encoding="utf-8")
-    return folder
-
-
 def grade_cli(folder: Path, *questions: str, json_path: Path) -> tuple[subprocess.CompletedProcess, float]:
     """Run `grade` in a subprocess with short budgets; return the run and its wall time."""
     started = time.monotonic()
@@ -149,7 +139,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
     marker = f"grade-test-{uuid.uuid4().hex}"
     peek = tmp_path / "peek.txt"
     source = HOSTILE.replace("{marker}", marker).replace("{peek}", str(peek))
-    folder = submission(tmp_path, source)
+    folder = make_variant(tmp_path, source)
     done, seconds = grade_cli(folder, *QUESTIONS, json_path=tmp_path / "r.json")
     report = json.loads((tmp_path / "r.json").read_text())
     return {"run": done, "seconds": seconds, "marker": marker, "peek": peek.read_text(),
@@ -219,7 +209,7 @@ def test_megabytes_of_output_are_cut_and_said(hostile: dict) -> None:
 ])
 def test_a_file_that_does_not_import_is_reported_once(tmp_path: Path, name: str, source: str,
                                                       cause: str) -> None:
-    folder = submission(tmp_path, source)
+    folder = make_variant(tmp_path, source)
     done, _ = grade_cli(folder, "q1", "q3", json_path=tmp_path / "r.json")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr

@@ -12,8 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from grader.api import GradeOptions
-from grader.assignment import load_assignment, normalize_question_id
+from grader.assignment import load_assignment
 from grader.bulk.api import (
     CACHED,
     FAILED_TO_GRADE,
@@ -29,9 +28,7 @@ from grader.bulk.manual import ManualError, load_manual
 from grader.bulk.progress import Progress, format_duration
 from grader.bulk.results import StudentResult
 from grader.bulk.summary import mean
-from grader.cli import default_lang
-from grader.messages import LANGUAGES
-from grader.runner import RunOptions
+from grader.cli_options import add_grading_options, grading_options, question_ids
 from grader.scoring import EXIT_ALL_PASSED, EXIT_GRADER_ERROR, EXIT_USAGE
 
 EXIT_INTERRUPTED = 130
@@ -58,38 +55,12 @@ def bulk_parser() -> argparse.ArgumentParser:
                         help="comma-separated questions to grade, e.g. q1,q3 (default: all)")
     parser.add_argument("--manual", type=Path, metavar="FILE",
                         help="manual points, CSV or YAML: student, question, points, comment")
-    parser.add_argument("--lang", choices=LANGUAGES, default=default_lang(),
-                        help="language of the students' reports (default: from the locale)")
-    parser.add_argument("--parallel", type=int, default=1,
-                        help="questions graded at once by each worker (default: %(default)s)")
-    parser.add_argument("--timeout-scale", type=float, default=1.0,
-                        help="multiply every question's time limit (slow machines)")
-    parser.add_argument("--memory-mb", type=int, default=RunOptions().memory_mb,
-                        help="memory budget per question in MB (default: %(default)s)")
-    parser.add_argument("--reference", type=Path, metavar="DIR",
-                        help="the reference solution's folder")
-    parser.add_argument("--no-reference", action="store_true",
-                        help="use only the committed expected observations")
+    add_grading_options(parser, 1, "questions graded at once by each worker (default: %(default)s)")
     parser.add_argument("--cache", type=Path, metavar="DIR",
                         help="where graded reports are cached (default: DIR/.cache)")
     parser.add_argument("--feedback-base", default="", metavar="URL",
                         help="URL where DIR is published, for the gradebook's feedback links")
     return parser
-
-
-def parse_question_list(parser: argparse.ArgumentParser, text: str) -> tuple[str, ...]:
-    """Read `q1,q3,13` into question ids, or exit with a usage error naming the bad one."""
-    known = [q.id for q in load_assignment().questions]
-    ids = []
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        try:
-            question = normalize_question_id(part)
-        except ValueError as exc:
-            parser.error(str(exc))
-        if question not in known:
-            parser.error(f"no question {part!r} in this lab (questions are q1 … q{len(known)})")
-        ids.append(question)
-    return tuple(sorted(set(ids), key=known.index))
 
 
 def summary_line(outcome: BulkOutcome) -> str:
@@ -107,18 +78,13 @@ def run_bulk(argv: list[str]) -> int:
     """Grade a class and print a summary line."""
     parser = bulk_parser()
     args = parser.parse_args(argv)
-    if args.workers < 1 or args.parallel < 1 or args.timeout_scale <= 0 or args.memory_mb < 256:
-        parser.error("--workers and --parallel must be ≥ 1, --timeout-scale > 0, "
-                     "--memory-mb ≥ 256")
-    questions = parse_question_list(parser, args.questions)
+    if args.workers < 1:
+        parser.error("--workers must be ≥ 1")
+    options = grading_options(parser, args, question_ids(parser, [q for q in args.questions.split(",") if q.strip()]))
     try:
         manual = load_manual(args.manual) if args.manual else ()
     except ManualError as exc:
         parser.error(str(exc))
-    run = RunOptions(parallel=args.parallel, memory_mb=args.memory_mb,
-                     timeout_scale=args.timeout_scale)
-    options = GradeOptions(questions=questions, lang=args.lang, run=run,
-                           reference_dir=args.reference, use_reference=not args.no_reference)
     request = BulkRequest(args.input, args.out, options, args.workers, args.scheduler, manual,
                           args.cache, args.feedback_base)
     progress: list[Progress] = []

@@ -1,0 +1,67 @@
+"""Command-line options shared by `grade` and `grade bulk`: language, sandbox, reference."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from grader.api import GradeOptions
+from grader.assignment import load_assignment, normalize_question_id
+from grader.messages import LANGUAGES
+from grader.runner import RunOptions
+
+
+def default_lang() -> str:
+    """Pick French when the locale is French, English otherwise."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:
+            return "fr" if value.lower().startswith("fr") else "en"
+    return "en"
+
+
+def add_grading_options(parser: argparse.ArgumentParser, parallel: int, parallel_help: str,
+                        parallel_flags: tuple[str, ...] = ("--parallel",)) -> None:
+    """Add --lang, the sandbox's budgets, the reference and the notebook mode."""
+    parser.add_argument("--lang", choices=LANGUAGES, default=default_lang(),
+                        help="language of the messages and reports (default: from the locale)")
+    parser.add_argument(*parallel_flags, dest="parallel", type=int, default=parallel,
+                        help=parallel_help)
+    parser.add_argument("--timeout-scale", type=float, default=1.0,
+                        help="multiply every question's time limit (slow machines)")
+    parser.add_argument("--memory-mb", type=int, default=RunOptions().memory_mb,
+                        help="memory budget per question in MB (default: %(default)s)")
+    parser.add_argument("--reference", type=Path, metavar="DIR",
+                        help="the reference solution's folder (instructors)")
+    parser.add_argument("--no-reference", action="store_true",
+                        help="use only the committed expected observations")
+    parser.add_argument("--notebook-mode", choices=("definitions", "full"), default="definitions",
+                        help="for a .ipynb: run only imports, definitions and constants "
+                             "(default), or every code cell in order (instructors)")
+
+
+def grading_options(parser: argparse.ArgumentParser, args: argparse.Namespace,
+                    questions: tuple[str, ...]) -> GradeOptions:
+    """Check the shared options (usage error otherwise) and build the grading options."""
+    if args.parallel < 1 or args.timeout_scale <= 0 or args.memory_mb < 256:
+        parser.error("--parallel must be ≥ 1, --timeout-scale > 0 and --memory-mb ≥ 256")
+    run = RunOptions(parallel=args.parallel, memory_mb=args.memory_mb,
+                     timeout_scale=args.timeout_scale, notebook_mode=args.notebook_mode)
+    return GradeOptions(questions=questions, lang=args.lang, run=run,
+                        reference_dir=args.reference, use_reference=not args.no_reference)
+
+
+def question_ids(parser: argparse.ArgumentParser, texts: list[str]) -> tuple[str, ...]:
+    """Normalise question ids in the lab's order, or exit with a usage error naming the bad one."""
+    known = [q.id for q in load_assignment().questions]
+    ids = []
+    for text in texts:
+        try:
+            question = normalize_question_id(text)
+        except ValueError as exc:
+            parser.error(str(exc))
+        if question not in known:
+            parser.error(f"no question {text!r} in this lab (questions are q1 … q{len(known)})")
+        ids.append(question)
+    return tuple(sorted(set(ids), key=known.index))
