@@ -25,10 +25,12 @@ from pathlib import Path
 import pytest
 
 from grader.bulk.cache import ResultCache, submission_digest
-from grader.bulk.inputs import InputError, discover, extract_zip, slugify
+from grader.bulk.inputs import InputError, Student, discover, extract_zip, slugify
 from grader.bulk.manual import ManualError, assign_manual, load_manual
 from grader.bulk.progress import Progress
-from grader.bulk.summary import histogram
+from grader.bulk.results import StudentResult
+from grader.bulk.summary import histogram, question_stats
+from grader.model import CheckResult, GradeReport, QuestionResult
 from grader.render.json_report import load_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -493,3 +495,23 @@ def test_histogram_and_progress_lines() -> None:
     bar = Progress(4, live, live=True)
     bar.advance("x", graded=True)
     assert "\r" in live.getvalue() and "[#######" in live.getvalue() and "ETA" in live.getvalue()
+
+
+def test_frequent_mistakes_count_students_not_layers() -> None:
+    def student(key: str, units: list[int], status: str = "failed") -> StudentResult:
+        checks = tuple(CheckResult(f"q3.check_dense_attribute[build={b},layer=1,attribute=units]",
+                                   "failed" if u != 128 else "passed",
+                                   f"Q3 (n_hidden={b}), layer 1 (Dense): units — expected 128, got {u}.")
+                       for b, u in enumerate(units, start=1))
+        question = QuestionResult("q3", "MLPs", 0.5, 1.5, status, checks,
+                                  message="" if status == "failed" else "not implemented yet")
+        report = GradeReport("td_keras_mlp", "td_keras.py", 0.5, 1.5, (question,))
+        return StudentResult(Student(key, key), report, "graded")
+
+    results = [student("a", [64, 64, 64]), student("b", [32, 128, 128]),
+               student("c", [], status="not_implemented")]
+    (stats,) = question_stats(results)
+    assert stats.failures == (
+        ("Q3 (n_hidden=1), layer 1 (Dense): units — expected 128, got 64.", 2),  # the first seen
+        ("not implemented yet", 1),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from grader.model import FAILED, PASSED
 
 BINS = 10  # histogram bars over 0–20: [0, 2), [2, 4), …, [18, 20]
 TOP_FAILURES = 5
+POSITION = re.compile(r"(?<=[\[,])(build|layer)=[^,\]]*,?")  # where a check looked, not what
 CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 420, 160, 24
 
 
@@ -62,15 +64,23 @@ def histogram(grades: Sequence[float]) -> tuple[Bar, ...]:
     return tuple(bars)
 
 
-def _failure_messages(result: StudentResult, question_id: str) -> list[str]:
-    """Return the messages that say why a student lost points on a question."""
+def _failure_kinds(result: StudentResult, question_id: str) -> dict[str, str]:
+    """Map each kind of mistake a student made on a question to one of its messages.
+
+    A kind is a check without its position (which build, which layer): "units — expected 128,
+    got 64" on five layers is one mistake of one student, not five.
+    """
     for question in result.report.questions:
         if question.id != question_id or question.status == PASSED:
             continue
-        if question.status == FAILED:
-            return [c.message for c in question.checks if c.status == FAILED]
-        return [question.message or question.status]
-    return []
+        if question.status != FAILED:
+            return {question.status: question.message or question.status}
+        kinds: dict[str, str] = {}
+        for check in question.checks:
+            if check.status == FAILED:
+                kinds.setdefault(POSITION.sub("", check.id), check.message)
+        return kinds
+    return {}
 
 
 def question_stats(results: Sequence[StudentResult]) -> tuple[QuestionStats, ...]:
@@ -81,8 +91,11 @@ def question_stats(results: Sequence[StudentResult]) -> tuple[QuestionStats, ...
     stats = []
     for question in results[0].report.questions:
         outcomes = [q for r in with_submission for q in r.report.questions if q.id == question.id]
-        messages = Counter(m for r in with_submission for m in _failure_messages(r, question.id))
-        frequent = sorted(messages.items(), key=lambda item: (-item[1], item[0]))[:TOP_FAILURES]
+        kinds = [_failure_kinds(r, question.id) for r in with_submission]
+        counts = Counter(kind for student in kinds for kind in student)
+        example = {kind: message for student in reversed(kinds) for kind, message in student.items()}
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], example[item[0]]))
+        frequent = [(example[kind], count) for kind, count in ranked[:TOP_FAILURES]]
         mean = sum(q.score for q in outcomes) / len(outcomes) if outcomes else 0.0
         stats.append(QuestionStats(question.id, question.title, question.max_score, len(outcomes),
                                    sum(1 for q in outcomes if q.status == PASSED), round(mean, 2),
