@@ -72,6 +72,8 @@ def failure_message(status: str, failure: Failure | None, lang: str) -> str:
         return translate(lang, "q.raised", function=failure.where, type=failure.type,
                          message=failure.message) + suffix
     key = {"timeout": "q.timeout", "memory": "q.memory", "crashed": "q.crashed"}.get(status)
+    if failure.type == "ProcessLimit":
+        key = "q.processes"
     if key is None:
         return translate(lang, "q.grader_error")
     return translate(lang, key, limit=failure.message, message=failure.message,

@@ -31,6 +31,7 @@ class RunOptions:
     parallel: int = max(1, min(os.cpu_count() or 1, 4))
     memory_mb: int = 3072
     output_bytes: int = 64 * 1024
+    max_processes: int = 256
     timeout_scale: float = 1.0
     isolate_network: bool = True
     notebook_mode: str = "definitions"  # "full": run every cell of a notebook (instructors)
@@ -136,6 +137,7 @@ def make_job(
             "timeout": timeout * options.timeout_scale,
             "memory_mb": options.memory_mb,
             "output_bytes": options.output_bytes,
+            "max_processes": options.max_processes,
             "isolate_network": options.isolate_network,
             "hidden_paths": list(hidden),
         },

@@ -106,11 +106,11 @@ def make_early_stopping_callback():
 '''
 
 
-def grade_cli(folder: Path, *questions: str, json_path: Path) -> tuple[subprocess.CompletedProcess, float]:
+def grade_cli(folder: Path, *args: str, json_path: Path) -> tuple[subprocess.CompletedProcess, float]:
     """Run `grade` in a subprocess with short budgets; return the run and its wall time."""
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "grader.cli", *questions, "--submission", str(folder), "--json",
+        [sys.executable, "-m", "grader.cli", *args, "--submission", str(folder), "--json",
          str(json_path), "--lang", "en", "--no-color", "--timeout-scale", str(TIMEOUT_SCALE)],
         cwd=ROOT, text=True, capture_output=True, timeout=300)
     return done, time.monotonic() - started
@@ -219,3 +219,36 @@ def test_a_file_that_does_not_import_is_reported_once(tmp_path: Path, name: str,
         "not graded: your file does not import (see above)"] * 2
     assert any(cause in note for note in report["notes"]), report["notes"]
     assert done.stdout.count(cause) == 1, done.stdout
+
+
+FORK_BOMB = '''
+import os
+import time
+
+from td_keras_reference import *  # noqa: F403
+
+
+def build_linear_classifier(input_dim, n_classes):
+    """Q2: a fork bomb (bounded at 1,024 processes, in case the grader failed to stop it)."""
+    for _ in range(10):
+        os.fork()
+    time.sleep(60)
+    os._exit(0)
+'''
+
+
+def test_a_fork_bomb_is_stopped_by_the_process_budget(tmp_path: Path) -> None:
+    before = len(list(Path("/proc").glob("[0-9]*")))
+    folder = make_variant(tmp_path, FORK_BOMB)
+    done, _ = grade_cli(folder, "q1", "q2", "-j", "1", json_path=tmp_path / "r.json")
+    assert done.returncode == 1, done.stdout + done.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    q1, q2 = report["questions"]
+    assert q1["status"] == "passed"
+    assert q2["status"] == "crashed"
+    assert q2["message"] == ("stopped: it started more than 256 processes while running "
+                             "build_linear_classifier(input_dim=784, n_classes=10)")
+    deadline = time.monotonic() + 10  # the kernel tears a killed namespace down asynchronously
+    while len(list(Path("/proc").glob("[0-9]*"))) > before + 20 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(list(Path("/proc").glob("[0-9]*"))) <= before + 20

@@ -42,6 +42,7 @@ class Budgets:
     timeout: float = 60.0
     memory_mb: int = 3072
     output_bytes: int = 64 * 1024
+    max_processes: int = 256  # processes the student's code may have alive at once
     isolate_network: bool = True
     hidden_paths: tuple[str, ...] = ()  # folders the student's code must not read (the reference)
 
@@ -141,7 +142,10 @@ def _watch(pid: int, read_fd: int, budgets: Budgets, started: float) -> _Outcome
             outcome.killed_for = "timeout"
         elif now >= next_memory_check:  # scanning /proc costs: not at every output slice
             next_memory_check = now + MEMORY_POLL_SECONDS
-            if sum(limits.resident_bytes(p) for p in limits.descendants(os.getpid())) > memory_cap:
+            tree = limits.descendants(os.getpid())
+            if len(tree) > budgets.max_processes + 1:  # + the child itself
+                outcome.killed_for = "processes"
+            elif sum(limits.resident_bytes(p) for p in tree) > memory_cap:
                 outcome.killed_for = "memory"
         if outcome.killed_for:
             limits.kill_descendants(os.getpid())
@@ -197,6 +201,9 @@ def _failure_without_result(outcome: _Outcome, budgets: Budgets, where: str,
     """Name the budget or the way the child ended."""
     if outcome.killed_for == "timeout":
         return "timeout", Failure("timeout", "Timeout", f"{budgets.timeout:g} s", where, frames)
+    if outcome.killed_for == "processes":
+        return "crashed", Failure("crashed", "ProcessLimit", str(budgets.max_processes), where,
+                                  frames)
     if outcome.killed_for == "memory":
         return "memory", Failure("memory", "MemoryLimit", f"{budgets.memory_mb} MB", where, frames)
     status = outcome.status or 0
