@@ -252,3 +252,15 @@ def test_a_fork_bomb_is_stopped_by_the_process_budget(tmp_path: Path) -> None:
     while len(list(Path("/proc").glob("[0-9]*"))) > before + 20 and time.monotonic() < deadline:
         time.sleep(0.2)
     assert len(list(Path("/proc").glob("[0-9]*"))) <= before + 20
+
+
+def test_a_huge_file_fails_the_write_not_the_disk(grade_with, tmp_path: Path) -> None:
+    source = ("from td_keras_reference import *  # noqa: F403\n\n\n"
+              "def describe_datasets():\n"
+              "    with open('huge.bin', 'wb') as out:\n"
+              "        for _ in range(1000):\n"
+              "            out.write(b'x' * (1 << 20))\n")
+    result = grade_with(make_variant(tmp_path, source), "q1").questions[0]
+    assert result.status == "error"
+    assert result.message == ("describe_datasets() raised OSError: [Errno 27] File too large "
+                              "(td_keras.py, line 7)")

@@ -72,6 +72,11 @@ def limit_memory(extra_bytes: int) -> int:
     return cap
 
 
+def limit_file_size(max_bytes: int) -> None:
+    """Cap the size of any file this process writes (writes beyond fail with EFBIG)."""
+    resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
+
+
 def resident_bytes(pid: int) -> int:
     """Return a process's private resident memory (pages it wrote to), 0 if it is gone."""
     try:

@@ -43,6 +43,7 @@ class Budgets:
     memory_mb: int = 3072
     output_bytes: int = 64 * 1024
     max_processes: int = 256  # processes the student's code may have alive at once
+    file_mb: int = 512  # the largest file the student's code may write
     isolate_network: bool = True
     hidden_paths: tuple[str, ...] = ()  # folders the student's code must not read (the reference)
 
@@ -77,6 +78,7 @@ def run_child(job: Job, budgets: Budgets, jobdir: Path, write_fd: int) -> None:
     faulthandler.enable(fault_file)
     faulthandler.dump_traceback_later(max(budgets.timeout - 1.0, 0.5), file=fault_file)
     limits.limit_memory(budgets.memory_mb * 1024 * 1024)
+    limits.limit_file_size(budgets.file_mb * 1024 * 1024)
     workdir, scratch = jobdir / "work", jobdir / "scratch"
     scratch.mkdir()
     copy_submission(job.submission, workdir, job.module)
