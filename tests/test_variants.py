@@ -211,3 +211,12 @@ def test_an_unbuilt_sequential_is_built_and_said(grade_with, tmp_path: Path) -> 
     result = grade_with(make_variant(tmp_path, source), "q3").questions[0]
     assert result.status == PASSED
     assert any("input_dim=784" in note for note in result.notes), result.notes
+
+
+def test_grading_twice_gives_the_same_numbers(grade_with) -> None:
+    reference = VARIANTS.parent.parent / "reference" / "td_keras_mlp"
+    runs = [grade_with(reference, "q2", "q8") for _ in range(2)]
+    actuals = [[c.actual for q in r.questions for c in q.checks] for r in runs]
+    assert actuals[0] == actuals[1]
+    learned = next(c for c in runs[0].questions[0].checks if c.id.startswith("q2.check_learns"))
+    assert 0.5 < learned.actual < 1  # a real accuracy, after real training

@@ -118,6 +118,9 @@ def observe(job: Job, ctx: ObserveContext) -> Observation:
         import tensorflow as tf
 
         tf.config.run_functions_eagerly(True)
+    import keras
+
+    keras.utils.set_random_seed(0)  # the same numbers at every run: weights, shuffles, dropout
     try:
         data = observers[job.question](module, ctx)
         dumps(data)  # refuse non-JSON data here, where the traceback still makes sense
