@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +20,13 @@ REFERENCE = ROOT / "reference" / "td_keras_mlp" / "td_keras.py"
 STARTER_DIR = ROOT / "assignments" / "td_keras_mlp"
 VARIANTS = Path(__file__).resolve().parent / "variants"
 PRELOAD = ("keras", "sklearn.model_selection", "matplotlib.pyplot")
+UNSHARE_PROBE = ("import ctypes, sys; libc = ctypes.CDLL(None, use_errno=True); "
+                 "sys.exit(libc.unshare(0x20000000 | 0x00020000))")  # CLONE_NEWPID | CLONE_NEWNS
+
+
+def namespaces_allowed() -> bool:
+    """Whether this machine lets the sandbox create PID and mount namespaces (root, or userns)."""
+    return subprocess.run([sys.executable, "-c", UNSHARE_PROBE], check=False).returncode == 0
 
 
 @pytest.fixture(scope="session")
