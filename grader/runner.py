@@ -75,8 +75,11 @@ class WarmWorker:
         by_id = {job["id"]: job for job in jobs}
         while queue or in_flight:
             while queue and in_flight < parallel:
-                self._process.stdin.write(json.dumps(queue.pop(0)) + "\n")
-                self._process.stdin.flush()
+                try:
+                    self._process.stdin.write(json.dumps(queue.pop(0)) + "\n")
+                    self._process.stdin.flush()
+                except OSError as exc:  # BrokenPipeError: the worker was killed
+                    raise WorkerError(f"the grading worker stopped ({exc})") from exc
                 in_flight += 1
             answer = self._read_line()
             in_flight -= 1
@@ -85,6 +88,11 @@ class WarmWorker:
                 yield job["id"], Observation.from_json(answer)
             except (TypeError, ValueError, KeyError) as exc:
                 yield job["id"], grader_failure(job["question"], f"unreadable observation: {exc}")
+
+    @property
+    def alive(self) -> bool:
+        """Whether the worker process is still running."""
+        return self._process.poll() is None
 
     def close(self) -> None:
         """Stop the worker (it finishes nothing more)."""

@@ -361,7 +361,9 @@ def test_dask_cluster_gives_the_same_grades(folder_run, class_dir: Path, tmp_pat
 
     with Client(dask_cluster, timeout="30s") as client:
         started = client.run(lambda dask_worker: dask_worker.plugins[PLUGIN_NAME].started)
-    assert len(started) == 2 and all(n >= 1 for n in started.values()), started
+    assert len(started) == 2, started
+    if ISOLATED:  # both Dask workers graded (without namespaces mallory's victims were dropped)
+        assert all(n >= 1 for n in started.values()), started
 
 
 def _interrupt_after(args: list[str], cache: ResultCache, entries: int, sig: signal.Signals

@@ -55,20 +55,29 @@ class WarmWorkerPlugin(WorkerPlugin):
     @contextmanager
     def borrow(self) -> Iterator[WarmWorker]:
         """Lend an idle warm worker (starting one if none is idle); drop it if it dies."""
-        try:
-            warm = self._idle.get_nowait()
-        except queue.Empty:
-            warm = WarmWorker(self.preload)
-            with self._lock:
-                self._started.append(warm)
+        warm = None
+        while warm is None:
+            try:
+                warm = self._idle.get_nowait()
+            except queue.Empty:
+                warm = WarmWorker(self.preload)
+                with self._lock:
+                    self._started.append(warm)
+            if not warm.alive:  # killed while idle (by a student's code, or the OOM killer)
+                self._drop(warm)
+                warm = None
         try:
             yield warm
         except WorkerError:
-            warm.close()
-            with self._lock:
-                self._started.remove(warm)
+            self._drop(warm)
             raise
         self._idle.put(warm)
+
+    def _drop(self, warm: WarmWorker) -> None:
+        """Stop a warm worker and forget it."""
+        warm.close()
+        with self._lock:
+            self._started.remove(warm)
 
     @property
     def started(self) -> int:
@@ -129,22 +138,39 @@ def run_dask(batch: Batch, tasks: Sequence[Task], address: str, expected_key: st
     with Client(address, timeout=CONNECT_TIMEOUT) as client:
         client.register_plugin(WarmWorkerPlugin(batch.preload), name=PLUGIN_NAME)
         request = grading_request(batch, expected_key)
-        futures = {}
-        for task in tasks:
-            assert task.submission.file is not None
-            future = client.submit(grade_packed, pack_submission(task.submission.file),
-                                   task.submission.file.name, request, pure=False,
-                                   key=f"grade-{task.submission.student.key}-{task.key[:12]}")
-            futures[future] = task
+        futures = {_submit(client, task, request, "grade"): task for task in tasks}
+        retry = []
         try:
             for future in as_completed(futures):
                 task = futures[future]
-                try:
-                    report = GradeReport.from_json(json.loads(future.result()))
-                    report = replace(report, submission=str(task.submission.file))
-                except Exception as exc:  # noqa: BLE001 - a lost worker must not stop the class
-                    report = batch.failure(task, f"on the Dask cluster: {type(exc).__name__}: {exc}")
+                if future.status != "finished":  # lost or failed: retried alone, below
+                    retry.append(task)
+                    continue
+                report = _report(batch, task, future)
+                store(task, report)
+                yield task, report
+            for task in retry:  # a student's code may have killed other students' warm workers
+                future = _submit(client, task, request, "retry")
+                futures[future] = task
+                report = _report(batch, task, future)
                 store(task, report)
                 yield task, report
         finally:
             client.cancel(list(futures))
+
+
+def _submit(client: Client, task: Task, request: str, kind: str) -> Any:
+    """Send one submission to the cluster."""
+    assert task.submission.file is not None
+    return client.submit(grade_packed, pack_submission(task.submission.file),
+                         task.submission.file.name, request, pure=False,
+                         key=f"{kind}-{task.submission.student.key}-{task.key[:12]}")
+
+
+def _report(batch: Batch, task: Task, future: Any) -> GradeReport:
+    """Wait for a task's report; a lost worker or a grader failure is that submission's only."""
+    try:
+        report = GradeReport.from_json(json.loads(future.result()))
+        return replace(report, submission=str(task.submission.file))
+    except Exception as exc:  # noqa: BLE001 - a lost worker must not stop the class
+        return batch.failure(task, f"on the Dask cluster: {type(exc).__name__}: {exc}")

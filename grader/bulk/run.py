@@ -58,8 +58,13 @@ def grade_task(batch: Batch, task: Task, worker: WarmWorker) -> GradeReport:
 
 
 def _serve(batch: Batch, tasks: queue.Queue[Task], done: queue.Queue[tuple[Task, GradeReport] | None],
-           stop: threading.Event, store: Store) -> None:
-    """Take tasks until none is left, on one warm worker started on the first task."""
+           stop: threading.Event, store: Store, retry: queue.Queue[Task] | None = None) -> None:
+    """Take tasks until none is left, on one warm worker started on the first task.
+
+    When a worker dies, its task goes to `retry` (when given) instead of failing: a student's
+    code that kills warm workers (possible only without PID namespaces) may have killed the
+    workers of other students too; retried alone, each costs only its own grade.
+    """
     worker: WarmWorker | None = None
     try:
         while not stop.is_set():
@@ -74,6 +79,9 @@ def _serve(batch: Batch, tasks: queue.Queue[Task], done: queue.Queue[tuple[Task,
                 if worker is not None:
                     worker.close()
                 worker = None
+                if retry is not None:
+                    retry.put(task)
+                    continue
                 report = batch.failure(task, str(exc))
             except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the class
                 report = batch.failure(task, f"{type(exc).__name__}: {exc}")
@@ -93,21 +101,26 @@ def run_local(batch: Batch, tasks: Sequence[Task], workers: int, store: Store
         pending.put(task)
     done: queue.Queue[tuple[Task, GradeReport] | None] = queue.Queue()
     stop = threading.Event()
+    retry: queue.Queue[Task] = queue.Queue()
     count = max(1, min(workers, len(tasks)))
-    threads = [threading.Thread(target=_serve, args=(batch, pending, done, stop, store),
+    threads = [threading.Thread(target=_serve, args=(batch, pending, done, stop, store, retry),
                                 name=f"bulk-worker-{i}", daemon=True) for i in range(count)]
     for thread in threads:
         thread.start()
-    running = count
+    running, retrying = count, False
     try:
         while running:
             try:
                 item = done.get(timeout=POLL_SECONDS)
             except queue.Empty:
                 continue
-            if item is None:
-                running -= 1
-            else:
+            if item is not None:
                 yield item
+                continue
+            running -= 1
+            if not running and not retrying and not retry.empty():
+                retrying, running = True, 1  # one at a time now, each on a fresh worker
+                threading.Thread(target=_serve, args=(batch, retry, done, stop, store),
+                                 name="bulk-retry", daemon=True).start()
     finally:
         stop.set()  # interrupted: threads stop after their current submission
