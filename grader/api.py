@@ -28,6 +28,7 @@ from grader.scoring import total_score
 from grader.submission import find_submission
 
 IMPORT_TIMEOUT = 30.0
+SANDBOX_NOTES = ("network_not_isolated", "processes_not_isolated", "reference_not_hidden")
 REFERENCE_PREFIX = "reference:"
 
 
@@ -115,6 +116,10 @@ def grade(submission: Path, options: GradeOptions | None = None,
                 observations[observation.question] = observation
     if fresh_reference and expected.key:
         store_expected(expected.key, fresh_reference)
+    sandbox_notes = sorted({n for o in [imported, *observations.values()] for n in o.notes
+                            if n in SANDBOX_NOTES})
+    imported = _without_sandbox_notes(imported)
+    observations = {q: _without_sandbox_notes(o) for q, o in observations.items()}
     results = []
     for question in questions:
         actual = observations.get(question.id) or _import_failure(question, imported)
@@ -123,8 +128,17 @@ def grade(submission: Path, options: GradeOptions | None = None,
         results.append(result)
         if on_result is not None:
             on_result(result)
-    return _report(assignment, file, results, imported, expected, options,
-                   time.monotonic() - started)
+    report = _report(assignment, file, results, imported, expected, options,
+                     time.monotonic() - started)
+    if {"network_not_isolated", "processes_not_isolated"} <= set(sandbox_notes):
+        sandbox_notes = ["not_sandboxed"] + [n for n in sandbox_notes if n == "reference_not_hidden"]
+    said = tuple(translate(options.lang, f"note.{key}") for key in sandbox_notes)
+    return replace(report, notes=report.notes + said)
+
+
+def _without_sandbox_notes(observation: Observation) -> Observation:
+    """Drop the notes about the machine: the report says them once, not per question."""
+    return replace(observation, notes=tuple(n for n in observation.notes if n not in SANDBOX_NOTES))
 
 
 def _import_failure(question: Question, imported: Observation) -> Observation:
