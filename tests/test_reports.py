@@ -396,3 +396,13 @@ def test_workflow_template_runs_locally(tmp_path: Path) -> None:
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("## Rapport de correction — td_keras_mlp") and "grade-report" in text
     assert logs["grade"].stdout.count("::warning file=td_keras.py,title=q") == 14
+
+
+def test_report_files_are_readable_by_others(tmp_path: Path) -> None:
+    from grader.render.json_report import write_atomically
+
+    target = tmp_path / "published" / "r.html"
+    write_atomically(target, "<p>ok</p>")
+    assert target.read_text() == "<p>ok</p>"
+    assert target.stat().st_mode & 0o777 == 0o644  # a web server serving DIR can read it
+    assert [p.name for p in target.parent.iterdir()] == ["r.html"]  # no temporary file left
