@@ -10,7 +10,6 @@ import fnmatch
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from grader import __version__
 from grader.model import GRADER_ERROR, GradeReport
 from grader.observe.child import COPY_SKIP, MAX_COPIED_FILE
+from grader.render.json_report import write_atomically
 from grader.runner import RunOptions, options_json
 
 GRADER_DIR = Path(__file__).resolve().parent.parent
@@ -81,22 +81,6 @@ def cacheable(report: GradeReport) -> bool:
     return all(q.status != GRADER_ERROR for q in report.questions)
 
 
-def write_durably(path: Path, text: str) -> None:
-    """Write a file atomically and durably: a reader sees the old file or the whole new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide reports from a web server
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 class ResultCache:
     """A folder of cached reports, one JSON file per key."""
 
@@ -123,7 +107,8 @@ class ResultCache:
             return False
         entry = {"kind": ENTRY_KIND, "schema": ENTRY_SCHEMA, "key": key, "student": student,
                  "report": report.to_json()}
-        write_durably(self.path(key), json.dumps(entry, sort_keys=True, ensure_ascii=False))
+        write_atomically(self.path(key), json.dumps(entry, sort_keys=True, ensure_ascii=False),
+                         durable=True)
         return True
 
     def stored(self) -> set[str]:

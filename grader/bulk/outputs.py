@@ -16,7 +16,6 @@ from typing import Any
 
 import jinja2
 
-from grader.bulk.cache import write_durably
 from grader.bulk.results import GRADE_SCALE, NO_SUBMISSION, StudentResult
 from grader.bulk.summary import (
     CHART_HEIGHT,
@@ -28,7 +27,7 @@ from grader.bulk.summary import (
     question_stats,
 )
 from grader.model import PASSED, GradeReport
-from grader.render.json_report import render_json
+from grader.render.json_report import render_json, write_atomically
 from grader.render.templates import templates_dir
 
 SUMMARY_TEMPLATE = "bulk_summary.html.j2"
@@ -69,10 +68,10 @@ def write_student(out: Path, result: StudentResult, render_html: HtmlRenderer | 
     """Write a student's JSON (and HTML) report; return the path the feedback should link to."""
     json_path, html_path = student_paths(result)
     report = result.shown_report()
-    write_durably(out / json_path, render_json(report))
+    write_atomically(out / json_path, render_json(report), durable=True)
     if render_html is not None:
         try:
-            write_durably(out / html_path, render_html(report))
+            write_atomically(out / html_path, render_html(report), durable=True)
             return html_path
         except Exception:  # noqa: BLE001 - another team's renderer: the JSON is still there
             (out / html_path).unlink(missing_ok=True)
@@ -182,8 +181,8 @@ def write_outputs(out: Path, results: Sequence[StudentResult], info: RunInfo) ->
     links = {r.student.key: write_student(out, r, render_html) for r in ordered}
     files = {"summary": out / SUMMARY, "gradebook": out / GRADEBOOK, "otter": out / OTTER,
              "results": out / RESULTS}
-    write_durably(files["gradebook"], render_gradebook(ordered, links, info))
-    write_durably(files["otter"], render_otter_csv(ordered))
-    write_durably(files["results"], results_json(ordered, links, info))
-    write_durably(files["summary"], render_summary_html(ordered, links, info))
+    write_atomically(files["gradebook"], render_gradebook(ordered, links, info), durable=True)
+    write_atomically(files["otter"], render_otter_csv(ordered), durable=True)
+    write_atomically(files["results"], results_json(ordered, links, info), durable=True)
+    write_atomically(files["summary"], render_summary_html(ordered, links, info), durable=True)
     return files

@@ -20,11 +20,18 @@ def load_report(path: Path) -> GradeReport:
     return GradeReport.from_json(json.loads(path.read_text(encoding="utf-8")))
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write a file so that readers never see half of it."""
+def write_atomically(path: Path, text: str, durable: bool = False) -> None:
+    """Write a file so that readers see the old file or the whole new one (fsync'd if durable)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide reports from a web server
-    os.replace(temporary, path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide reports from a web server
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
