@@ -237,7 +237,9 @@ def cell_ranges(numbers: list[int]) -> str:
 
 def notebook_note(summary: dict[str, Any], lang: str) -> str | None:
     """Say once, for the report, what a notebook's import did not run."""
-    cells = cell_ranges(summary.get("skipped_cells", []))
+    skipped = summary.get("skipped_cells", [])
+    key = "value.cells_one" if len(skipped) == 1 else "value.cells_many"
+    cells = translate(lang, key, cells=cell_ranges(skipped)) if skipped else ""
     if summary.get("mode") == FULL:
         return translate(lang, "note.notebook_full_shell" if cells else "note.notebook_full",
                          cells=cells)

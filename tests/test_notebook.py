@@ -251,7 +251,7 @@ def test_full_mode_runs_every_cell_but_no_shell_command(worker, tmp_path: Path) 
     assert full.questions[0].status == "passed", render_terminal(full)
     assert not shell_marker.exists()
     assert full.notes[0] == ("Notebook run in full: every code cell, in order, except the shell "
-                             "commands (!…, %pip…) in cells 3, which the grader never runs.")
+                             "commands (!…, %pip…) in cell 3, which the grader never runs.")
     definitions = grade(path, GradeOptions(questions=("q13",)), worker=worker)
     result = definitions.questions[0]
     assert result.status == "error" and "name 'PATIENCE' is not defined" in result.message
