@@ -116,10 +116,9 @@ def grade(submission: Path, options: GradeOptions | None = None,
                 observations[observation.question] = observation
     if fresh_reference and expected.key:
         store_expected(expected.key, fresh_reference)
-    sandbox_notes = sorted({n for o in [imported, *observations.values()] for n in o.notes
-                            if n in SANDBOX_NOTES})
-    imported = _without_sandbox_notes(imported)
-    observations = {q: _without_sandbox_notes(o) for q, o in observations.items()}
+    machine = machine_notes([imported, *observations.values()], options.lang)
+    imported = _without_machine_notes(imported)
+    observations = {q: _without_machine_notes(o) for q, o in observations.items()}
     results = []
     for question in questions:
         actual = observations.get(question.id) or _import_failure(question, imported)
@@ -128,16 +127,20 @@ def grade(submission: Path, options: GradeOptions | None = None,
         results.append(result)
         if on_result is not None:
             on_result(result)
-    report = _report(assignment, file, results, imported, expected, options,
-                     time.monotonic() - started)
-    if {"network_not_isolated", "processes_not_isolated"} <= set(sandbox_notes):
-        sandbox_notes = ["not_sandboxed"] + [n for n in sandbox_notes if n == "reference_not_hidden"]
-    said = tuple(translate(options.lang, f"note.{key}") for key in sandbox_notes)
-    return replace(report, notes=report.notes + said)
+    return _report(assignment, file, results, imported, expected, options,
+                   time.monotonic() - started, machine)
 
 
-def _without_sandbox_notes(observation: Observation) -> Observation:
-    """Drop the notes about the machine: the report says them once, not per question."""
+def machine_notes(observations: Sequence[Observation], lang: str) -> list[str]:
+    """Say once what this machine's sandbox could not do (every job notes it for itself)."""
+    keys = {n for o in observations for n in o.notes if n in SANDBOX_NOTES}
+    if {"network_not_isolated", "processes_not_isolated"} <= keys:  # no namespaces at all
+        keys = {"not_sandboxed"} | (keys & {"reference_not_hidden"})
+    return [translate(lang, f"note.{key}") for key in sorted(keys)]
+
+
+def _without_machine_notes(observation: Observation) -> Observation:
+    """Drop the notes about the machine from a question's observation."""
     return replace(observation, notes=tuple(n for n in observation.notes if n not in SANDBOX_NOTES))
 
 
@@ -150,8 +153,8 @@ def _import_failure(question: Question, imported: Observation) -> Observation:
 
 
 def _report(assignment: Assignment, file: Path, results: list[QuestionResult],
-            imported: Observation, expected: ExpectedSet, options: GradeOptions, duration: float
-            ) -> GradeReport:
+            imported: Observation, expected: ExpectedSet, options: GradeOptions, duration: float,
+            machine: list[str]) -> GradeReport:
     """Assemble the report; notes say once what concerns the whole submission."""
     notes = list(expected.notes)
     notebook = imported.data.get("notebook") if imported.status == "ok" else None
@@ -175,7 +178,7 @@ def _report(assignment: Assignment, file: Path, results: list[QuestionResult],
         max_score=sum(r.max_score for r in results),
         questions=tuple(results),
         answers=imported.data.get("answers", {}) if imported.status == "ok" else {},
-        notes=tuple(notes),
+        notes=tuple(notes + machine),
         lang=options.lang,
         grader_version=__version__,
         duration=round(duration, 2),

@@ -8,7 +8,7 @@ from types import ModuleType
 from grader.assignment import Question
 from grader.attachments import collect_attachments
 from grader.checks.base import JudgeContext, Skip, check_id
-from grader.messages import translate
+from grader.messages import source_name, translate
 from grader.model import (
     ERROR,
     FAILED,
@@ -53,7 +53,7 @@ def location(failure: Failure, lang: str = "en") -> str:
     if not failure.frames:
         return ""
     frame = failure.frames[-1]
-    return translate(lang, "q.location", file=frame.file, line=frame.line)
+    return translate(lang, "q.location", file=source_name(lang, frame.file), line=frame.line)
 
 
 def failure_message(status: str, failure: Failure | None, lang: str) -> str:

@@ -363,10 +363,14 @@ CATALOG: Mapping[str, Mapping[str, str]] = MappingProxyType(
 def translate(lang: str, key: str, **params: Any) -> str:
     """Return the sentence `key` in `lang` (English when missing), with params filled in."""
     template = CATALOG.get(lang, CATALOG["en"]).get(key) or CATALOG["en"][key]
-    file = params.get("file")
-    if isinstance(file, str) and file.startswith("cell "):  # a notebook cell: "cell 7"
-        params["file"] = translate(lang, "file.cell", number=file.removeprefix("cell "))
     return template.format(**params)
+
+
+def source_name(lang: str, file: str) -> str:
+    """Name a student's source file as they know it: a notebook's "cell 7" is in their language."""
+    if file.startswith("cell "):
+        return translate(lang, "file.cell", number=file.removeprefix("cell "))
+    return file
 
 
 def code(value: Any) -> str:

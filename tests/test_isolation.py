@@ -265,3 +265,17 @@ def test_a_huge_file_fails_the_write_not_the_disk(grade_with, tmp_path: Path) ->
     assert result.status == "error"
     assert result.message == ("describe_datasets() raised OSError: [Errno 27] File too large "
                               "(td_keras.py, line 7)")
+
+
+def test_a_supervisor_that_vanished_costs_its_question_only(tmp_path: Path) -> None:
+    from grader.model import Observation
+    from grader.observe.worker import _finished
+
+    job = {"id": "q3", "question": "q3", "function": "build_mlp"}
+    killed = _finished(4242, job, tmp_path)  # no result, no error: killed from outside
+    assert killed["id"] == "q3"
+    observation = Observation.from_json({k: v for k, v in killed.items() if k != "id"})
+    assert (observation.status, observation.failure.where) == ("crashed", "build_mlp")
+    (tmp_path / "4243.err").write_text("Traceback …\nRuntimeError: boom\n", encoding="utf-8")
+    failed = _finished(4243, job, tmp_path)
+    assert failed["status"] == "grader_error" and failed["failure"]["message"] == "RuntimeError: boom"

@@ -20,6 +20,8 @@ import traceback
 from pathlib import Path
 from typing import IO, Any
 
+from grader.model import Failure, Observation
+
 QUIET_TF = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow",
             "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
 ONE_THREAD = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1",
@@ -69,17 +71,19 @@ def _finished(pid: int, job: dict[str, Any], results_dir: Path) -> dict[str, Any
         return json.loads(result.read_text(encoding="utf-8"))
     error = results_dir / f"{pid}.err"
     if not error.exists():  # killed from outside: only the question's own code could reach it
-        return {"kind": "observation", "schema": 1, "id": job["id"], "question": job["question"],
-                "status": "crashed", "data": {}, "notes": [], "output": "", "duration": 0.0,
-                "failure": {"phase": "crashed", "type": "Signal",
-                            "message": "the process supervising your code was killed",
-                            "where": job.get("function", ""), "frames": []}}
+        return _without_result(job, "crashed", Failure(
+            "crashed", "Signal", "the process supervising your code was killed",
+            job.get("function", "")))
     details = error.read_text(encoding="utf-8")
-    return {"kind": "observation", "schema": 1, "id": job["id"], "question": job["question"],
-            "status": "grader_error", "data": {}, "notes": [], "output": details[-4000:],
-            "duration": 0.0, "failure": {"phase": "grader", "type": "SupervisorFailed",
-                                         "message": details.strip().splitlines()[-1][:300],
-                                         "where": "", "frames": []}}
+    return _without_result(job, "grader_error", Failure(
+        "grader", "SupervisorFailed", details.strip().splitlines()[-1][:300]), details[-4000:])
+
+
+def _without_result(job: dict[str, Any], status: str, failure: Failure, output: str = ""
+                    ) -> dict[str, Any]:
+    """The JSON observation of a job whose supervisor ended without writing one."""
+    observation = Observation(job["question"], status, failure=failure, output=output)
+    return {**observation.to_json(), "id": job["id"]}
 
 
 def serve(in_fd: int, out: IO[str]) -> None:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from grader.messages import code, translate
+from grader.messages import code, source_name, translate
 from grader.model import FAILED, NOT_IMPLEMENTED, PASSED, GradeReport, QuestionResult
 from grader.render.templates import template_environment
 
@@ -108,7 +108,7 @@ def frames_view(result: QuestionResult, lang: str) -> list[dict[str, str]]:
     """Return the student's own frames when their code raised (not for judged questions)."""
     if result.failure is None or result.status in (PASSED, FAILED, NOT_IMPLEMENTED):
         return []
-    return [{"where": translate(lang, "report.frame", file=f.file, line=f.line,
+    return [{"where": translate(lang, "report.frame", file=source_name(lang, f.file), line=f.line,
                                 function=f.function), "code": f.code}
             for f in result.failure.frames]
 

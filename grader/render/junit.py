@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from grader.messages import code, translate
+from grader.messages import code, source_name, translate
 from grader.model import FAILED, PASSED, CheckResult, GradeReport, QuestionResult
 
 SKIPPED = "skipped"
@@ -25,8 +25,9 @@ def question_text(result: QuestionResult, lang: str) -> str:
     """Return why a question could not be judged, with the student's frames."""
     lines = [result.message]
     if result.failure is not None:
-        lines += [translate(lang, "report.frame", file=f.file, line=f.line, function=f.function)
-                  + (f": {f.code}" if f.code else "") for f in result.failure.frames]
+        lines += [translate(lang, "report.frame", file=source_name(lang, f.file), line=f.line,
+                            function=f.function) + (f": {f.code}" if f.code else "")
+                  for f in result.failure.frames]
     return "\n".join(lines)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.messages import translate
+from grader.messages import source_name, translate
 from grader.model import FAILED, NOT_IMPLEMENTED, PASSED, GradeReport, QuestionResult
 
 MAX_LINES_PER_QUESTION = 8
@@ -33,7 +33,7 @@ def render_question(result: QuestionResult, lang: str, colour: bool = False) -> 
                                                                                 NOT_IMPLEMENTED):
         for frame in result.failure.frames[-MAX_FRAMES:]:
             code = f": {frame.code}" if frame.code else ""
-            where = translate(lang, "report.frame", file=frame.file, line=frame.line,
+            where = translate(lang, "report.frame", file=source_name(lang, frame.file), line=frame.line,
                               function=frame.function)
             lines.append(_paint(f"      {where}{code}", DIM, colour))
     failed = [c for c in result.checks if c.status == FAILED]
