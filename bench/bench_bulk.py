@@ -189,8 +189,10 @@ def main() -> int:
             f"Sandboxed question time per submission (mean over the class, last run): "
             f"{sum(per_question.values()):.1f} s; slowest: {costs}.\n")
     print(text)
-    if args.write:
-        args.write.write_text("# grade bulk benchmark\n\n" + text, encoding="utf-8")
+    if args.write:  # the hand-written "## Reading" of an earlier run is kept below the numbers
+        old = args.write.read_text(encoding="utf-8") if args.write.exists() else ""
+        reading = old[old.index("\n## Reading"):] if "\n## Reading" in old else ""
+        args.write.write_text("# grade bulk benchmark\n\n" + text + reading, encoding="utf-8")
     return 0
 
 
