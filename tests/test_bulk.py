@@ -301,6 +301,17 @@ def test_moodle_zip_gives_the_same_grades(folder_run, tmp_path: Path) -> None:
     assert "onlinetext" not in json.dumps(moodle)
 
 
+def scheduler_address(scheduler_file: Path, deadline: float) -> str:
+    """Wait for the scheduler to write its file (it may be seen half-written) and read it."""
+    while True:
+        try:
+            return json.loads(scheduler_file.read_text())["address"]
+        except (OSError, ValueError, KeyError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 @pytest.fixture
 def dask_cluster(tmp_path: Path) -> Iterator[str]:
     """A real Dask scheduler and two single-threaded workers on loopback; yield its address."""
@@ -311,10 +322,7 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
                                    "127.0.0.1", "--port", "0", *common],
                                   cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)]
     try:
-        deadline = time.monotonic() + 60
-        while not scheduler_file.is_file() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        address = json.loads(scheduler_file.read_text())["address"]
+        address = scheduler_address(scheduler_file, deadline=time.monotonic() + 60)
         for index in range(2):
             processes.append(subprocess.Popen(
                 [sys.executable, "-m", "dask", "worker", "--nworkers", "1", "--nthreads", "1",
