@@ -402,9 +402,10 @@ def test_interrupted_and_killed_runs_resume_with_only_the_rest(tmp_path: Path) -
     assert "interrupted — run the same command again to grade the rest" in stderr
     partial = json.loads((out / "results.json").read_text())
     assert partial["pending"] == 4 - len(partial["students"]) > 0
-    assert {s["state"] for s in partial["students"]} == {"graded"}
+    assert {s["state"] for s in partial["students"]} <= {"graded"}
     first = set(cache.stored())
-    assert len(first) >= len(partial["students"])  # a report finishing during the exit is kept
+    # the signal came once a report was cached: it is kept even if the summary missed it
+    assert len(first) >= max(1, len(partial["students"]))
 
     killed = _interrupt_after(args, cache, len(first) + 1, signal.SIGKILL)
     killed.communicate(timeout=60)
