@@ -28,7 +28,7 @@ from grader.scoring import total_score
 from grader.submission import find_submission
 
 IMPORT_TIMEOUT = 30.0
-SANDBOX_NOTES = ("network_not_isolated", "processes_not_isolated", "reference_not_hidden")
+SANDBOX_NOTES = ("network_not_isolated", "processes_not_isolated", "files_not_isolated")
 REFERENCE_PREFIX = "reference:"
 
 
@@ -60,11 +60,11 @@ def preload_modules(questions: Sequence[Question]) -> list[str]:
 
 
 def _jobs(questions: Sequence[Question], submission: str, assignment: Assignment,
-          options: RunOptions, prefix: str = "", hidden: tuple[str, ...] = ()) -> list[dict]:
+          options: RunOptions, prefix: str = "") -> list[dict]:
     """Build one job per question, longest first so that parallel runs finish sooner."""
     ordered = sorted(questions, key=lambda q: -q.timeout)
     return [make_job(prefix + q.id, q.id, q.function, submission, assignment, options, q.timeout,
-                     hidden, q.eager) for q in ordered]
+                     q.eager) for q in ordered]
 
 
 def observe_reference(worker: WarmWorker, assignment: Assignment, reference_dir: Path,
@@ -95,9 +95,8 @@ def grade(submission: Path, options: GradeOptions | None = None,
     missing = [q for q in questions if q.id not in expected.observations]
     preload = preload_modules(questions) + (["nbformat.reader"] if file.suffix == ".ipynb" else [])
     with nullcontext(worker) if worker else WarmWorker(preload) as worker:
-        hidden = (str(reference_dir),) if reference_dir is not None else ()
         import_job = make_job(IMPORT_JOB, IMPORT_JOB, "", str(file), assignment, options.run,
-                              IMPORT_TIMEOUT, hidden)
+                              IMPORT_TIMEOUT)
         _, imported = next(worker.run([import_job], 1))
         observations: dict[str, Observation] = {}
         reference: dict[str, Observation] = dict(expected.observations)
@@ -106,7 +105,7 @@ def grade(submission: Path, options: GradeOptions | None = None,
             jobs += _jobs(missing, str(find_submission(reference_dir, assignment.module)),
                           assignment, options.run, REFERENCE_PREFIX)
         if imported.status == "ok":
-            jobs += _jobs(questions, str(file), assignment, options.run, hidden=hidden)
+            jobs += _jobs(questions, str(file), assignment, options.run)
         fresh_reference = []
         for job_id, observation in worker.run(jobs, options.run.parallel) if jobs else ():
             if job_id.startswith(REFERENCE_PREFIX):
@@ -135,7 +134,7 @@ def machine_notes(observations: Sequence[Observation], lang: str) -> list[str]:
     """Say once what this machine's sandbox could not do (every job notes it for itself)."""
     keys = {n for o in observations for n in o.notes if n in SANDBOX_NOTES}
     if {"network_not_isolated", "processes_not_isolated"} <= keys:  # no namespaces at all
-        keys = {"not_sandboxed"} | (keys & {"reference_not_hidden"})
+        keys = {"not_sandboxed"}
     return [translate(lang, f"note.{key}") for key in sorted(keys)]
 
 

@@ -68,6 +68,9 @@ def failure_message(status: str, failure: Failure | None, lang: str) -> str:
         return translate(lang, "q.import_failed", type=failure.type, message=failure.message) + suffix
     if status == ERROR and failure.type == "AttributeError" and not failure.frames:
         return translate(lang, "q.missing_function", message=failure.message)
+    if status == ERROR and failure.phase == "observe":
+        return translate(lang, "q.undescribable", function=failure.where, type=failure.type,
+                         message=failure.message)
     if status == ERROR:
         return translate(lang, "q.raised", function=failure.where, type=failure.type,
                          message=failure.message) + suffix

@@ -125,10 +125,9 @@ def make_job(
     assignment: Any,
     options: RunOptions,
     timeout: float,
-    hidden: tuple[str, ...] = (),
     eager: bool = False,
 ) -> dict[str, Any]:
-    """Build the JSON job for one question of one submission; `hidden` folders are masked."""
+    """Build the JSON job for one question of one submission."""
     return {
         "kind": "job",
         "schema": 1,
@@ -147,7 +146,6 @@ def make_job(
             "output_bytes": options.output_bytes,
             "max_processes": options.max_processes,
             "isolate_network": options.isolate_network,
-            "hidden_paths": list(hidden),
         },
     }
 

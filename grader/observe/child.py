@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import importlib
 import os
-import shutil
 import sys
 import time
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,13 +14,11 @@ from grader.model import Failure, Observation
 from grader.notebook import NotebookError, notebook_summary
 from grader.observe.context import ObserveContext, StudentCodeError, dumps
 from grader.observe.dataset_shim import make_dataset_shim
-from grader.observe.failures import failure_from_exception
+from grader.observe.failures import exception_message, failure_from_exception
 from grader.submission import import_submission
 
 IMPORT_JOB = "_import"
 MAX_ANSWER_CHARS = 5000
-COPY_SKIP = ("__pycache__", ".git", ".ipynb_checkpoints", "*.pyc")
-MAX_COPIED_FILE = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -51,24 +47,6 @@ class Job:
             notebook_mode=data.get("notebook_mode", "definitions"),
             eager=bool(data.get("eager", False)),
         )
-
-
-def copy_submission(source_file: Path, workdir: Path, module: str) -> Path:
-    """Copy the submission's folder (small files only) into workdir; return the copied module."""
-
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        skipped = set(shutil.ignore_patterns(*COPY_SKIP)(folder, names))
-        for name in names:
-            path = Path(folder, name)
-            if path.is_file() and path.stat().st_size > MAX_COPIED_FILE:
-                skipped.add(name)
-        return skipped
-
-    shutil.copytree(source_file.parent, workdir, ignore=ignore, dirs_exist_ok=True)
-    target = workdir / f"{module}{source_file.suffix}"
-    if not target.exists():  # a file named otherwise, given with --submission FILE
-        shutil.copy2(source_file, target)
-    return target
 
 
 def read_answers(module: Any) -> dict[str, str]:
@@ -128,10 +106,11 @@ def observe(job: Job, ctx: ObserveContext) -> Observation:
         failure = failure_from_exception(err.exc, "call", err.where, ctx.workdir)
         return Observation(job.question, classify(err.exc), failure=failure,
                            duration=time.monotonic() - started)
-    except BaseException as exc:  # noqa: BLE001 - the grader's own fault, reported as such
-        failure = Failure("observe", type(exc).__name__, str(exc)[:500], job.question,
-                          frames=(), )
-        details = traceback.format_exc(limit=8)
-        return Observation(job.question, "grader_error", failure=failure, output=details,
+    except BaseException as exc:  # noqa: BLE001 - describing the student's objects failed
+        # What student code returned is untrusted data: when describing it fails, that is the
+        # question's failure (with what went wrong), never a grader error the class cannot clear.
+        failure = Failure("observe", type(exc).__name__, exception_message(exc),
+                          f"{job.function}()" if job.function else job.question)
+        return Observation(job.question, "error", failure=failure,
                            duration=time.monotonic() - started)
     return Observation(job.question, "ok", data=data, duration=time.monotonic() - started)

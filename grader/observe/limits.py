@@ -13,8 +13,6 @@ from pathlib import Path
 PR_SET_CHILD_SUBREAPER = 36
 CLONE_NEWNET = 0x40000000
 CLONE_NEWPID = 0x20000000
-CLONE_NEWNS = 0x00020000
-MS_RDONLY, MS_REC, MS_PRIVATE = 1, 1 << 14, 1 << 18
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -43,22 +41,6 @@ def isolate_pids() -> bool:
     return _libc().unshare(CLONE_NEWPID) == 0
 
 
-def hide_paths(paths: list[str]) -> bool:
-    """Cover folders with an empty read-only tmpfs, for this process only (a mount namespace).
-
-    Used to keep the reference solution out of the student's reach; False where not allowed.
-    """
-    libc = _libc()
-    if libc.unshare(CLONE_NEWNS) != 0:
-        return False
-    if libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) != 0:
-        return False
-    return all(
-        libc.mount(b"tmpfs", os.fsencode(path), b"tmpfs", MS_RDONLY, b"size=4k") == 0
-        for path in paths if os.path.isdir(path)
-    )
-
-
 def virtual_memory_bytes(pid: int | str = "self") -> int:
     """Return a process's current virtual memory size."""
     fields = Path(f"/proc/{pid}/statm").read_text().split()
@@ -75,6 +57,21 @@ def limit_memory(extra_bytes: int) -> int:
 def limit_file_size(max_bytes: int) -> None:
     """Cap the size of any file this process writes (writes beyond fail with EFBIG)."""
     resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
+
+
+def limit_processes(count: int) -> None:
+    """Cap the processes and threads of this process's user (the job's own unprivileged uid)."""
+    resource.setrlimit(resource.RLIMIT_NPROC, (count, count))
+
+
+def close_inherited_fds(keep: tuple[int, ...] = ()) -> None:
+    """Close every descriptor above stderr but `keep`: the worker's pipes are not the child's."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    low = 3
+    for fd in sorted(k for k in keep if k >= 3):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, max(soft, low))
 
 
 def resident_bytes(pid: int) -> int:

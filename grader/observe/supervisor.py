@@ -14,19 +14,32 @@ import os
 import re
 import select
 import signal
+import stat
 import sys
 import tempfile
 import time
+import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from grader.model import Failure, Frame, Observation
 from grader.observe import limits
-from grader.observe.child import Job, copy_submission, observe
+from grader.observe.child import Job, observe
 from grader.observe.context import ObserveContext, dumps
 from grader.observe.failures import display_path
+from grader.observe.view import (
+    SANDBOX_UID_BASE,
+    View,
+    allowed_paths,
+    drop_privileges,
+    enter_view,
+)
+from grader.observe.workspace import CopyReport, copy_submission, give_to
 
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+MAX_RESULT_BYTES = 16 * 1024 * 1024
+CLAIMABLE_STATUSES = frozenset({"ok", "not_implemented", "error", "memory"})
 POLL_SECONDS = 0.05
 MEMORY_POLL_SECONDS = 0.2  # RLIMIT_AS stops most excess at once; this catches process trees
 FAULT_FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<function>\S+)')
@@ -45,7 +58,6 @@ class Budgets:
     max_processes: int = 256  # processes the student's code may have alive at once
     file_mb: int = 512  # the largest file the student's code may write
     isolate_network: bool = True
-    hidden_paths: tuple[str, ...] = ()  # folders the student's code must not read (the reference)
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Budgets:
@@ -64,29 +76,39 @@ class _Outcome:
     eof: bool = False
 
 
-def run_child(job: Job, budgets: Budgets, jobdir: Path, write_fd: int) -> None:
-    """Body of the child process: apply limits, observe, write the result file, exit."""
+def run_child(job: Job, budgets: Budgets, jobdir: Path, write_fd: int, status_fd: int,
+              view: View | None) -> None:
+    """Body of the child process: enter the sandbox, apply limits, observe, write the result."""
     os.setpgid(0, 0)
     os.dup2(write_fd, 1)
     os.dup2(write_fd, 2)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
-    notes = []
-    if budgets.isolate_network and not limits.isolate_network():
-        notes.append("network_not_isolated")
+    limits.close_inherited_fds(keep=(status_fd,))  # the worker's pipes are not the student's
+    sandbox = {"network": not budgets.isolate_network or limits.isolate_network(),
+               "view": False, "error": ""}
+    limits.limit_memory(budgets.memory_mb * 1024 * 1024)
+    limits.limit_file_size(budgets.file_mb * 1024 * 1024)
+    if view is not None:
+        try:
+            enter_view(view, str(jobdir.parent / "root"))
+            limits.limit_processes(budgets.max_processes)
+            drop_privileges(view.uid)
+            sandbox["view"] = True
+        except OSError as exc:  # never run student code half-sandboxed
+            sandbox["error"] = f"{type(exc).__name__}: {exc}"[:300]
+            os.write(status_fd, json.dumps(sandbox).encode())
+            os._exit(71)
+    os.write(status_fd, json.dumps(sandbox).encode())
+    os.close(status_fd)
+    scratch = jobdir / "scratch"
+    os.environ.update(HOME=str(scratch), TMPDIR=str(scratch), MPLCONFIGDIR=str(scratch))
+    tempfile.tempdir = None
     fault_file = open(jobdir / "fault.txt", "w")  # noqa: SIM115 - must outlive this frame
     faulthandler.enable(fault_file)
     faulthandler.dump_traceback_later(max(budgets.timeout - 1.0, 0.5), file=fault_file)
-    limits.limit_memory(budgets.memory_mb * 1024 * 1024)
-    limits.limit_file_size(budgets.file_mb * 1024 * 1024)
-    workdir, scratch = jobdir / "work", jobdir / "scratch"
-    scratch.mkdir()
-    copy_submission(job.submission, workdir, job.module)
-    if budgets.hidden_paths and not limits.hide_paths(list(budgets.hidden_paths)):
-        notes.append("reference_not_hidden")
-    ctx = ObserveContext(workdir, job.assignment_dir, scratch, jobdir / "progress.txt")
+    ctx = ObserveContext(jobdir / "work", job.assignment_dir, scratch, jobdir / "progress.txt")
     observation = observe(job, ctx)
-    observation = replace(observation, notes=observation.notes + tuple(notes))
     (jobdir / "result.json").write_text(dumps(observation.to_json()), encoding="utf-8")
     faulthandler.cancel_dump_traceback_later()
     _flush_standard_streams()
@@ -100,32 +122,89 @@ def _flush_standard_streams() -> None:
             stream.flush()
 
 
+def _prepare(job: Job, tmp: Path, sandboxed: bool) -> tuple[Path, CopyReport, View | None]:
+    """Make the job's folder (a trusted copy of the submission) and the child's view of it."""
+    jobdir = tmp / "job"
+    (jobdir / "scratch").mkdir(parents=True)
+    (tmp / "root").mkdir()
+    _, copied = copy_submission(job.submission, jobdir / "work", job.module)
+    if not sandboxed:
+        return jobdir, copied, None
+    uid = SANDBOX_UID_BASE + os.getpid()
+    give_to(jobdir, uid)
+    tmp.chmod(0o755)
+    view = View(allowed_paths(PROJECT_ROOT, job.assignment_dir), str(jobdir), uid)
+    return jobdir, copied, view
+
+
 def supervise(job_json: dict[str, Any]) -> dict[str, Any]:
     """Run the job in a budgeted child; return the observation's JSON form. Never raises."""
     job = Job.from_json(job_json)
     budgets = Budgets.from_json(job_json.get("budgets", {}))
     limits.become_subreaper()
     pids_isolated = limits.isolate_pids()
+    sandboxed = pids_isolated and os.geteuid() == 0
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
-        jobdir = Path(tmp)
+        jobdir, copied, view = _prepare(job, Path(tmp), sandboxed)
         read_fd, write_fd = os.pipe()
+        status_read, status_write = os.pipe()
         started = time.monotonic()
         pid = os.fork()
         if pid == 0:
             try:
                 os.close(read_fd)
-                run_child(job, budgets, jobdir, write_fd)
+                os.close(status_read)
+                run_child(job, budgets, jobdir, write_fd, status_write, view)
+            except BaseException:  # noqa: BLE001 - the grader's own fault, before student code
+                traceback.print_exc()
             finally:
                 os._exit(70)
         os.close(write_fd)
+        os.close(status_write)
         outcome = _watch(pid, read_fd, budgets, started)
         limits.kill_descendants(os.getpid())
         _drain(read_fd, outcome, budgets)
         os.close(read_fd)
+        sandbox = _read_status(status_read)
         observation = _conclude(job, budgets, jobdir, outcome, time.monotonic() - started)
+    if view is not None and not sandbox.get("view"):
+        observation = _sandbox_failure(job, sandbox)
+    notes = copied.notes() + _sandbox_notes(sandbox, pids_isolated, view is not None)
+    return replace(observation, notes=observation.notes + notes).to_json()
+
+
+def _read_status(fd: int) -> dict[str, Any]:
+    """Read what the child said of its sandbox before running student code."""
+    data = b""
+    with contextlib.suppress(OSError):
+        while len(data) < 4096 and (chunk := os.read(fd, 4096)):
+            data += chunk
+    os.close(fd)
+    try:
+        status = json.loads(data)
+    except ValueError:
+        return {}
+    return status if isinstance(status, dict) else {}
+
+
+def _sandbox_notes(sandbox: dict[str, Any], pids_isolated: bool, viewed: bool
+                   ) -> tuple[str, ...]:
+    """Say what this machine's sandbox could not do for this question."""
+    notes = []
+    if not sandbox.get("network", False):
+        notes.append("network_not_isolated")
     if not pids_isolated:
-        observation = replace(observation, notes=observation.notes + ("processes_not_isolated",))
-    return observation.to_json()
+        notes.append("processes_not_isolated")
+    if not viewed:
+        notes.append("files_not_isolated")
+    return tuple(notes)
+
+
+def _sandbox_failure(job: Job, sandbox: dict[str, Any]) -> Observation:
+    """The grader's error when the sandbox could not be built (student code never ran)."""
+    message = f"the sandbox could not be built: {sandbox.get('error') or 'no answer'}"
+    return Observation(job.question, "grader_error",
+                       failure=Failure("grader", "SandboxError", message, job.question))
 
 
 def _watch(pid: int, read_fd: int, budgets: Budgets, started: float) -> _Outcome:
@@ -182,20 +261,41 @@ def _conclude(job: Job, budgets: Budgets, jobdir: Path, outcome: _Outcome, durat
     if outcome.dropped:
         notes = (f"output_truncated:{outcome.dropped}",)
         output += f"\n… {outcome.dropped} more bytes of output were cut."
-    result = jobdir / "result.json"
-    if not outcome.killed_for and result.exists():
-        try:
-            observation = Observation.from_json(json.loads(result.read_text(encoding="utf-8")))
-            return replace(observation, output=output + observation.output,
-                           notes=observation.notes + notes, duration=duration)
-        except (ValueError, TypeError, KeyError) as exc:
-            failure = Failure("grader", type(exc).__name__, f"unreadable result: {exc}", job.question)
-            return Observation(job.question, "grader_error", failure=failure, output=output)
-    where = _read(jobdir / "progress.txt")
-    frames = _fault_frames(jobdir / "fault.txt", jobdir / "work")
-    status, failure = _failure_without_result(outcome, budgets, where, frames)
+    claimed = None if outcome.killed_for else read_untrusted(jobdir / "result.json",
+                                                             MAX_RESULT_BYTES)
+    if claimed is not None:
+        observation = _claimed_observation(job, claimed)
+        return replace(observation, output=output, notes=notes, duration=duration)
+    where = read_untrusted(jobdir / "progress.txt", 300) or b""
+    frames = _fault_frames(read_untrusted(jobdir / "fault.txt", 20000) or b"", jobdir / "work")
+    status, failure = _failure_without_result(
+        outcome, budgets, where.decode("utf-8", errors="replace").strip(), frames)
     return Observation(job.question, status, failure=failure, notes=notes, output=output,
                        duration=duration)
+
+
+def _claimed_observation(job: Job, claimed: bytes) -> Observation:
+    """Read what the child says its functions did: a claim about this job only, checked here.
+
+    Whatever the child writes, the result is this job's question; a status the student's process
+    has no business reporting (a grader error, a timeout) or an unreadable file is the
+    question's error, never the grader's; notes and output come from the supervisor alone.
+    """
+    try:
+        observation = Observation.from_json(json.loads(claimed))
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        return _forged(job, f"{type(exc).__name__}: {str(exc)[:200]}")
+    if observation.status not in CLAIMABLE_STATUSES:
+        return _forged(job, f"the status {observation.status!r}")
+    return replace(observation, question=job.question, notes=())
+
+
+def _forged(job: Job, what: str) -> Observation:
+    """The question's error for a result the grader cannot take from the student's process."""
+    failure = Failure("observe", "UnreadableResult",
+                      f"the process running your code left an unreadable result ({what})",
+                      job.function or job.question)
+    return Observation(job.question, "error", failure=failure)
 
 
 def _failure_without_result(outcome: _Outcome, budgets: Budgets, where: str,
@@ -217,18 +317,25 @@ def _failure_without_result(outcome: _Outcome, budgets: Budgets, where: str,
     return "crashed", Failure("crashed", "Exit", f"the process exited with code {code}", where, frames)
 
 
-def _read(path: Path) -> str:
-    """Return a small text file's content, or '' when it is missing."""
+def read_untrusted(path: Path, limit: int) -> bytes | None:
+    """Read at most `limit` bytes of a regular file the child wrote, never through a link."""
     try:
-        return path.read_text(encoding="utf-8", errors="replace").strip()[:300]
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
-        return ""
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        data = os.read(fd, limit + 1)
+        return data if len(data) <= limit else None
+    finally:
+        os.close(fd)
 
 
-def _fault_frames(fault_file: Path, workdir: Path) -> tuple[Frame, ...]:
+def _fault_frames(dump: bytes, workdir: Path) -> tuple[Frame, ...]:
     """Return the student's frames from a faulthandler dump (innermost last)."""
     frames = []
-    for match in FAULT_FRAME.finditer(_read_all(fault_file)):
+    for match in FAULT_FRAME.finditer(dump.decode("utf-8", errors="replace")):
         location = display_path(match["file"], workdir)
         if location is not None:
             frames.append(Frame(location, int(match["line"]), match["function"]))
@@ -237,11 +344,3 @@ def _fault_frames(fault_file: Path, workdir: Path) -> tuple[Frame, ...]:
         if frame not in seen:
             seen.append(frame)
     return tuple(seen[-5:])
-
-
-def _read_all(path: Path) -> str:
-    """Return a file's text or '' (for the faulthandler dump)."""
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")[:20000]
-    except OSError:
-        return ""
