@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader import __version__
+from grader.argsets import ArgSet, load_hidden_sets, split_sets
 from grader.assignment import Assignment, Question, load_assignment
 from grader.judge import judge_question
 from grader.messages import translate
@@ -19,6 +20,8 @@ from grader.reference import (
     ExpectedSet,
     cache_key,
     default_reference_dir,
+    hidden_key,
+    load_cached,
     load_expected,
     store_expected,
     write_bundle,
@@ -30,6 +33,7 @@ from grader.submission import find_submission
 IMPORT_TIMEOUT = 30.0
 SANDBOX_NOTES = ("network_not_isolated", "processes_not_isolated", "files_not_isolated")
 REFERENCE_PREFIX = "reference:"
+HIDDEN_PREFIX = "reference-hidden:"
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class GradeOptions:
     run: RunOptions = field(default_factory=RunOptions)
     reference_dir: Path | None = None  # default: the reference beside the grader, if any
     use_reference: bool = True  # False: only the committed expected observations
+    instructor: bool = False  # also the hidden argument sets (needs the reference)
 
 
 def selected_questions(assignment: Assignment, ids: Sequence[str]) -> list[Question]:
@@ -60,18 +65,21 @@ def preload_modules(questions: Sequence[Question]) -> list[str]:
 
 
 def _jobs(questions: Sequence[Question], submission: str, assignment: Assignment,
-          options: RunOptions, prefix: str = "") -> list[dict]:
-    """Build one job per question, longest first so that parallel runs finish sooner."""
+          options: RunOptions, sets: Mapping[str, tuple[ArgSet, ...]], prefix: str = ""
+          ) -> list[dict]:
+    """Build one job per question with its sets, longest first so parallel runs finish sooner."""
     ordered = sorted(questions, key=lambda q: -q.timeout)
-    return [make_job(prefix + q.id, q.id, q.function, submission, assignment, options, q.timeout,
-                     q.eager) for q in ordered]
+    return [make_job(prefix + q.id, q.id, q.function, submission, assignment, options,
+                     q.timeout * len(sets[q.id]), q.eager, sets[q.id])
+            for q in ordered if sets.get(q.id)]
 
 
 def observe_reference(worker: WarmWorker, assignment: Assignment, reference_dir: Path,
                       questions: Sequence[Question], options: RunOptions) -> list[Observation]:
     """Observe the reference solution's answers to the questions."""
     file = find_submission(reference_dir, assignment.module)
-    jobs = _jobs(questions, str(file), assignment, options, REFERENCE_PREFIX)
+    sets = {q.id: q.arg_sets for q in questions}
+    jobs = _jobs(questions, str(file), assignment, options, sets, REFERENCE_PREFIX)
     return [observation for _, observation in worker.run(jobs, options.parallel)]
 
 
@@ -91,8 +99,10 @@ def grade(submission: Path, options: GradeOptions | None = None,
     questions = selected_questions(assignment, options.questions)
     reference_dir = options.reference_dir or (default_reference_dir(assignment)
                                               if options.use_reference else None)
+    public = {q.id: q.arg_sets for q in questions}
+    hidden = instructor_sets(questions, reference_dir) if options.instructor else {}
     expected = load_expected(assignment, reference_dir)
-    missing = [q for q in questions if q.id not in expected.observations]
+    hidden_expected = load_cached(hidden_key(assignment, reference_dir)) if hidden else {}
     preload = preload_modules(questions) + (["nbformat.reader"] if file.suffix == ".ipynb" else [])
     with nullcontext(worker) if worker else WarmWorker(preload) as worker:
         import_job = make_job(IMPORT_JOB, IMPORT_JOB, "", str(file), assignment, options.run,
@@ -101,33 +111,69 @@ def grade(submission: Path, options: GradeOptions | None = None,
         observations: dict[str, Observation] = {}
         reference: dict[str, Observation] = dict(expected.observations)
         jobs = []
-        if missing and reference_dir is not None:
-            jobs += _jobs(missing, str(find_submission(reference_dir, assignment.module)),
-                          assignment, options.run, REFERENCE_PREFIX)
+        if reference_dir is not None:
+            reference_file = str(find_submission(reference_dir, assignment.module))
+            missing = [q for q in questions if q.id not in expected.observations]
+            jobs += _jobs(missing, reference_file, assignment, options.run, public,
+                          REFERENCE_PREFIX)
+            unseen = [q for q in questions if q.id in hidden and q.id not in hidden_expected]
+            jobs += _jobs(unseen, reference_file, assignment, options.run, hidden, HIDDEN_PREFIX)
         if imported.status == "ok":
-            jobs += _jobs(questions, str(file), assignment, options.run)
-        fresh_reference = []
+            every = {q: public[q] + hidden.get(q, ()) for q in public}
+            jobs += _jobs(questions, str(file), assignment, options.run, every)
+        fresh_reference, fresh_hidden = [], []
         for job_id, observation in worker.run(jobs, options.run.parallel) if jobs else ():
-            if job_id.startswith(REFERENCE_PREFIX):
+            if job_id.startswith(HIDDEN_PREFIX):
+                fresh_hidden.append(observation)
+                hidden_expected[observation.question] = observation
+            elif job_id.startswith(REFERENCE_PREFIX):
                 fresh_reference.append(observation)
                 reference[observation.question] = observation
             else:
                 observations[observation.question] = observation
     if fresh_reference and expected.key:
         store_expected(expected.key, fresh_reference)
+    if fresh_hidden and reference_dir is not None:
+        store_expected(hidden_key(assignment, reference_dir), fresh_hidden)
     machine = machine_notes([imported, *observations.values()], options.lang)
     imported = _without_machine_notes(imported)
     observations = {q: _without_machine_notes(o) for q, o in observations.items()}
     results = []
     for question in questions:
+        sets = public[question.id] + hidden.get(question.id, ())
         actual = observations.get(question.id) or _import_failure(question, imported)
-        result = judge_question(assignment.name, question, reference.get(question.id), actual,
-                                options.lang)
+        want = _split(reference.get(question.id), public[question.id])
+        want |= _split(hidden_expected.get(question.id), hidden.get(question.id, ()))
+        result = judge_question(assignment.name, question, sets, want,
+                                split_sets(actual, sets), options.lang)
         results.append(result)
         if on_result is not None:
             on_result(result)
     return _report(assignment, file, results, imported, expected, options,
                    time.monotonic() - started, machine)
+
+
+class InstructorModeError(ValueError):
+    """Instructor grading was asked for without the reference's hidden argument sets."""
+
+
+def instructor_sets(questions: Sequence[Question], reference_dir: Path | None
+                    ) -> dict[str, tuple[ArgSet, ...]]:
+    """Return the hidden sets of the questions; instructor grading cannot do without them."""
+    hidden = load_hidden_sets(reference_dir)
+    if not hidden:
+        raise InstructorModeError(
+            "instructor grading needs the reference solution and its hidden_args.toml "
+            "(give --reference DIR)")
+    return {q.id: hidden[q.id] for q in questions if q.id in hidden}
+
+
+def _split(observation: Observation | None, sets: tuple[ArgSet, ...]
+           ) -> dict[str, Observation | None]:
+    """Split a reference observation per set (None for every set when there is none)."""
+    if observation is None:
+        return {s.id: None for s in sets}
+    return dict(split_sets(observation, sets))
 
 
 def machine_notes(observations: Sequence[Observation], lang: str) -> list[str]:
@@ -196,7 +242,9 @@ def regenerate_expected(assignment: Assignment | None = None,
     with WarmWorker(preload=preload_modules(questions)) as worker:
         observations = observe_reference(worker, assignment, reference_dir, questions,
                                          run or RunOptions())
-    failed = [o.question for o in observations if o.status != "ok"]
+    failed = [o.question for o in observations
+              if o.status != "ok" or any(s.status != "ok" for s in split_sets(
+                  o, assignment.question(o.question).arg_sets).values())]
     if failed:
         raise RuntimeError(f"the reference failed on {', '.join(failed)}")
     clean = {o.question: replace(o, output="", duration=0.0) for o in observations}

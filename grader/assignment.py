@@ -6,6 +6,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.argsets import ArgSet, public_sets
+
 DEFAULT_ASSIGNMENT_DIR = Path(__file__).resolve().parent.parent / "assignments" / "td_keras_mlp"
 
 
@@ -21,6 +23,7 @@ class Question:
     timeout: float
     preload: tuple[str, ...] = ()
     eager: bool = False  # run TensorFlow functions eagerly: faster for many tiny fits
+    arg_sets: tuple[ArgSet, ...] = (ArgSet("public-1", {}),)  # the public argument sets
 
     def title(self, lang: str) -> str:
         """Return the title in the given language."""
@@ -68,6 +71,7 @@ def load_assignment(directory: Path = DEFAULT_ASSIGNMENT_DIR) -> Assignment:
             timeout=float(q.get("timeout", default_timeout)),
             preload=tuple(q.get("preload", ())),
             eager=bool(q.get("eager", False)),
+            arg_sets=public_sets(q.get("args", [])),
         )
         for q in data["questions"]
     )

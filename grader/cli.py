@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from grader.api import grade, regenerate_expected
+from grader.api import InstructorModeError, grade, regenerate_expected
 from grader.cli_options import add_grading_options, grading_options, question_ids
 from grader.model import GradeReport
 from grader.render.github import render_annotations, render_job_summary
@@ -41,6 +41,9 @@ def grade_parser() -> argparse.ArgumentParser:
     add_grading_options(parser, RunOptions().parallel,
                         "questions graded at once (default: %(default)s)", ("--parallel", "-j"))
     parser.add_argument("--no-color", action="store_true", help="plain output")
+    parser.add_argument("--instructor", action="store_true",
+                        help="also call every function with the hidden argument sets kept beside "
+                             "the reference (instructors; needs the sandbox)")
     return parser
 
 
@@ -48,11 +51,11 @@ def run_grade(argv: list[str]) -> int:
     """Grade one submission and print its report."""
     parser = grade_parser()
     args = parser.parse_args(argv)
-    options = grading_options(parser, args, question_ids(parser, args.questions))
+    options = grading_options(parser, args, question_ids(parser, args.questions), args.instructor)
     colour = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
     try:
         report = grade(args.submission, options)
-    except SubmissionNotFound as exc:
+    except (SubmissionNotFound, InstructorModeError) as exc:
         write_failure(args, str(exc), grader_fault=False)
         print(f"grade: {exc}", file=sys.stderr)
         return EXIT_USAGE

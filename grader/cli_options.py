@@ -7,9 +7,17 @@ import os
 from pathlib import Path
 
 from grader.api import GradeOptions
+from grader.argsets import load_hidden_sets
 from grader.assignment import load_assignment, normalize_question_id
 from grader.messages import LANGUAGES
+from grader.observe.limits import sandbox_available
+from grader.reference import default_reference_dir
 from grader.runner import RunOptions
+
+UNSAFE_MESSAGE = (
+    "this machine cannot sandbox student code (it needs root, or a container that allows "
+    "mount and PID namespaces): each student's code could read and change other students' "
+    "grades. Grade as root or in such a container, or pass --unsafe to grade anyway.")
 
 
 def default_lang() -> str:
@@ -36,20 +44,35 @@ def add_grading_options(parser: argparse.ArgumentParser, parallel: int, parallel
                         help="the reference solution's folder (instructors)")
     parser.add_argument("--no-reference", action="store_true",
                         help="use only the committed expected observations")
+    parser.add_argument("--unsafe", action="store_true",
+                        help="instructor grading on a machine that cannot sandbox student code "
+                             "(students could then read and change each other's grades)")
     parser.add_argument("--notebook-mode", choices=("definitions", "full"), default="definitions",
                         help="for a .ipynb: run only imports, definitions and constants "
                              "(default), or every code cell in order (instructors)")
 
 
 def grading_options(parser: argparse.ArgumentParser, args: argparse.Namespace,
-                    questions: tuple[str, ...]) -> GradeOptions:
-    """Check the shared options (usage error otherwise) and build the grading options."""
+                    questions: tuple[str, ...], instructor: bool = False) -> GradeOptions:
+    """Check the shared options (usage error otherwise) and build the grading options.
+
+    Instructor grading (hidden argument sets, a class) refuses to run where student code cannot
+    be sandboxed, unless --unsafe says the instructor accepts it.
+    """
     if args.parallel < 1 or args.timeout_scale <= 0 or args.memory_mb < 256:
         parser.error("--parallel must be ≥ 1, --timeout-scale > 0 and --memory-mb ≥ 256")
+    if instructor and not args.unsafe and not sandbox_available():
+        parser.error(UNSAFE_MESSAGE)
+    reference = args.reference or (None if args.no_reference else
+                                   default_reference_dir(load_assignment()))
+    if instructor and not load_hidden_sets(reference):
+        parser.error("instructor grading calls every function with hidden argument sets, kept "
+                     "beside the reference solution (hidden_args.toml): give --reference DIR")
     run = RunOptions(parallel=args.parallel, memory_mb=args.memory_mb,
                      timeout_scale=args.timeout_scale, notebook_mode=args.notebook_mode)
     return GradeOptions(questions=questions, lang=args.lang, run=run,
-                        reference_dir=args.reference, use_reference=not args.no_reference)
+                        reference_dir=args.reference, use_reference=not args.no_reference,
+                        instructor=instructor)
 
 
 def question_ids(parser: argparse.ArgumentParser, texts: list[str]) -> tuple[str, ...]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping, Sequence
 from types import ModuleType
 
+from grader.argsets import FIRST_SET, ArgSet, set_label
 from grader.assignment import Question
 from grader.attachments import collect_attachments
 from grader.checks.base import JudgeContext, Skip, check_id
@@ -15,6 +17,7 @@ from grader.model import (
     GRADER_ERROR,
     NOT_IMPLEMENTED,
     PASSED,
+    STUDENT_FAULTS,
     CheckResult,
     Failure,
     Observation,
@@ -30,22 +33,42 @@ def load_rubric(assignment: str) -> ModuleType:
     return importlib.import_module(f"grader.{assignment}.rubric")
 
 
-def run_checks(rubric: ModuleType, question: str, expected: dict, actual: dict, lang: str
-               ) -> tuple[CheckResult, ...]:
-    """Run every check the rubric picks for the question; report every difference."""
-    ctx = JudgeContext(question, lang)
+def run_checks(rubric: ModuleType, question: str, expected: dict, actual: dict, lang: str,
+               arg_set: ArgSet | None = None) -> tuple[CheckResult, ...]:
+    """Run every check the rubric picks for the question; report every difference.
+
+    `actual` is the student's claim: a check that cannot read it fails (it is never the grader's
+    error, which a student could otherwise trigger at will).
+    """
+    set_id = "" if arg_set is None or arg_set.id == FIRST_SET else arg_set.id
+    ctx = JudgeContext(question, lang, set_label(arg_set) if arg_set is not None else "")
     results = []
     for check in rubric.RUBRIC[question](expected):
+        ident = check_id(question, check, set_id)
         try:
             verdict = check(ctx, expected, actual)
         except Skip as skip:
-            results.append(CheckResult(check_id(question, check), SKIPPED,
-                                       translate(lang, "skipped", where=skip.where,
-                                                 reason=skip.reason)))
+            results.append(CheckResult(ident, SKIPPED, translate(lang, "skipped", where=skip.where,
+                                                                 reason=skip.reason)))
             continue
-        results.append(CheckResult(check_id(question, check), PASSED if verdict.passed else FAILED,
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            results.append(CheckResult(ident, FAILED, translate(
+                lang, "q.unjudgeable", where=ctx.label, type=type(exc).__name__,
+                message=str(exc)[:200])))
+            continue
+        results.append(CheckResult(ident, PASSED if verdict.passed else FAILED,
                                    verdict.message, verdict.expected, verdict.actual, verdict.hint))
     return tuple(results)
+
+
+def failed_set_checks(rubric: ModuleType, question: str, expected: dict, arg_set: ArgSet,
+                      message: str, lang: str) -> tuple[CheckResult, ...]:
+    """Fail every check of a set whose call raised, crashed or returned nothing readable."""
+    set_id = "" if arg_set.id == FIRST_SET else arg_set.id
+    label = JudgeContext(question, lang, set_label(arg_set)).label
+    text = translate(lang, "q.set_failed", where=label, message=message)
+    return tuple(CheckResult(check_id(question, check, set_id), FAILED, text)
+                 for check in rubric.RUBRIC[question](expected))
 
 
 def location(failure: Failure, lang: str = "en") -> str:
@@ -95,31 +118,47 @@ def observation_notes(rubric: ModuleType, observation: Observation, lang: str) -
     return tuple(texts)
 
 
-def judge_question(assignment: str, question: Question, expected: Observation | None,
-                   actual: Observation, lang: str = "en") -> QuestionResult:
-    """Return the graded result of one question."""
+def judge_question(assignment: str, question: Question, sets: Sequence[ArgSet],
+                   expected: Mapping[str, Observation | None], actual: Mapping[str, Observation],
+                   lang: str = "en") -> QuestionResult:
+    """Return the graded result of one question, observed with each of its argument sets."""
     rubric = load_rubric(assignment)
-    notes = observation_notes(rubric, actual, lang)
+    first = actual[sets[0].id]
+    notes = tuple(dict.fromkeys(n for s in sets for n in observation_notes(rubric, actual[s.id],
+                                                                            lang)))
     base = {"id": question.id, "title": question.title(lang), "max_score": question.points,
-            "notes": notes, "output": actual.output, "duration": round(actual.duration, 3)}
-    if actual.status != "ok":
-        status = GRADER_ERROR if actual.status not in (NOT_IMPLEMENTED, ERROR, "timeout", "memory",
-                                                       "crashed") else actual.status
-        return QuestionResult(score=0.0, status=status, failure=actual.failure,
-                              message=failure_message(status, actual.failure, lang), **base)
-    if expected is None or expected.status != "ok":
+            "notes": notes, "output": first.output, "duration": round(first.duration, 3)}
+    if all(actual[s.id].status != "ok" for s in sets):
+        status = first.status if first.status in STUDENT_FAULTS else GRADER_ERROR
+        return QuestionResult(score=0.0, status=status, failure=first.failure,
+                              message=failure_message(status, first.failure, lang), **base)
+    if any(expected.get(s.id) is None or expected[s.id].status != "ok" for s in sets):
         return QuestionResult(score=0.0, status=GRADER_ERROR, **base,
                               message=translate(lang, "q.grader_error"),
                               failure=Failure("grader", "ReferenceUnavailable",
                                               "no reference observation for this question"))
-    try:
-        checks = run_checks(rubric, question.id, expected.data, actual.data, lang)
-        attachments = collect_attachments(question.id, expected.data, actual.data, lang)
-    except Exception as exc:  # noqa: BLE001 - a check that breaks is the grader's fault
-        return QuestionResult(score=0.0, status=GRADER_ERROR, **base,
-                              message=translate(lang, "q.grader_error"),
-                              failure=Failure("judge", type(exc).__name__, str(exc)[:500]))
+    checks: list[CheckResult] = []
+    attachments: dict = {}
+    message, failure = "", None
+    for arg_set in sets:
+        want, got = expected[arg_set.id].data, actual[arg_set.id]
+        if got.status == "ok":
+            checks += run_checks(rubric, question.id, want, got.data, lang, arg_set)
+            attachments = attachments or _attachments(question.id, want, got.data, lang)
+            continue
+        status = got.status if got.status in STUDENT_FAULTS else ERROR
+        said = failure_message(status, got.failure, lang)
+        checks += failed_set_checks(rubric, question.id, want, arg_set, said, lang)
+        message, failure = message or said, failure or got.failure
     passed = all(c.status == PASSED for c in checks)
     return QuestionResult(score=question_score(question.points, checks),
-                          status=PASSED if passed else FAILED, checks=checks,
-                          attachments=attachments, **base)
+                          status=PASSED if passed else FAILED, checks=tuple(checks),
+                          attachments=attachments, message=message, failure=failure, **base)
+
+
+def _attachments(question: str, expected: dict, actual: dict, lang: str) -> dict:
+    """Collect the renderers' extras; a student's malformed data only loses them."""
+    try:
+        return collect_attachments(question, expected, actual, lang)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        return {}

@@ -21,6 +21,7 @@ _EN: dict[str, str] = {
     # locations
     "where.output_layer": "{label}, output layer (Dense)",
     "where.layer": "{label}, layer {index} (Dense)",
+    "where.with_args": "{label} with {args}",
     "where.dropout_after": "{label}, Dropout after hidden layer {index}",
     "where.input_dropout": "{label}, input Dropout",
     # subjects ("what")
@@ -97,6 +98,8 @@ _EN: dict[str, str] = {
     "q.not_implemented": "not implemented yet",
     "q.raised": "{function} raised {type}: {message}",
     "q.undescribable": "{function}: the grader could not read what your code returned or left ({type}: {message}).",
+    "q.unjudgeable": "{where}: could not be judged — what your code returned has an unexpected form ({type}: {message}).",
+    "q.set_failed": "{where}: not judged — {message}",
     "q.import_failed": "your file does not import: {type}: {message}",
     "q.import_failed_short": "not graded: your file does not import (see above)",
     "q.missing_function": "{message}",
@@ -201,6 +204,7 @@ _FR: dict[str, str] = {
     # locations
     "where.output_layer": "{label}, couche de sortie (Dense)",
     "where.layer": "{label}, couche {index} (Dense)",
+    "where.with_args": "{label} avec {args}",
     "where.dropout_after": "{label}, Dropout après la couche cachée {index}",
     "where.input_dropout": "{label}, Dropout en entrée",
     "what.dense_count": "nombre de couches Dense",
@@ -274,6 +278,8 @@ _FR: dict[str, str] = {
     "q.not_implemented": "pas encore implémentée",
     "q.raised": "{function} a levé {type} : {message}",
     "q.undescribable": "{function} : le correcteur n'a pas pu lire ce que votre code a renvoyé ou laissé ({type} : {message}).",
+    "q.unjudgeable": "{where} : impossible à juger — ce que votre code a renvoyé a une forme inattendue ({type} : {message}).",
+    "q.set_failed": "{where} : non jugé — {message}",
     "q.import_failed": "votre fichier ne s'importe pas : {type} : {message}",
     "q.import_failed_short": "non notée : votre fichier ne s'importe pas (voir plus haut)",
     "q.missing_function": "{message}",

@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from grader.argsets import HIDDEN_FILE
 from grader.assignment import Assignment
 from grader.model import Observation
 
@@ -95,13 +96,26 @@ def load_expected(assignment: Assignment, reference_dir: Path | None) -> Expecte
     key = cache_key(assignment, reference_dir)
     if committed is not None and committed.get("key") == key:
         return ExpectedSet(_observations(committed), key)
+    return ExpectedSet(load_cached(key), key)
+
+
+def hidden_key(assignment: Assignment, reference_dir: Path) -> str:
+    """Key the hidden sets' expectations: the reference's key and the hidden sets' own file."""
+    digest = hashlib.sha256(cache_key(assignment, reference_dir).encode())
+    hidden = reference_dir / HIDDEN_FILE
+    digest.update(hidden.read_bytes() if hidden.is_file() else b"")
+    return "hidden-" + digest.hexdigest()[:20]
+
+
+def load_cached(key: str) -> dict[str, Observation]:
+    """Return the reference observations cached under a key (only those written for that key)."""
     cached = {}
     folder = user_cache_dir() / key
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        observation = _read_observation(path)
-        if observation is not None:
+        observation = _read_observation(path, key)
+        if observation is not None and path.stem == observation.question:
             cached[observation.question] = observation
-    return ExpectedSet(cached, key)
+    return cached
 
 
 def _observations(bundle: dict[str, Any]) -> dict[str, Observation]:
@@ -109,11 +123,14 @@ def _observations(bundle: dict[str, Any]) -> dict[str, Observation]:
     return {q: Observation.from_json(o) for q, o in bundle["observations"].items()}
 
 
-def _read_observation(path: Path) -> Observation | None:
-    """Read one cached observation, None when unreadable."""
+def _read_observation(path: Path, key: str) -> Observation | None:
+    """Read one cached observation written for this key, None when unreadable or foreign."""
     try:
-        return Observation.from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError, KeyError):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.pop("cache_key", None) != key or data.get("status") != "ok":
+            return None
+        return Observation.from_json(data)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
 
 
@@ -125,7 +142,8 @@ def store_expected(key: str, observations: list[Observation]) -> None:
         if observation.status == "ok":
             target = folder / f"{observation.question}.json"
             temporary = target.with_suffix(".tmp")
-            temporary.write_text(json.dumps(observation.to_json(), sort_keys=True), encoding="utf-8")
+            record = {**observation.to_json(), "cache_key": key}
+            temporary.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
             temporary.replace(target)
 
 

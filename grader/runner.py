@@ -65,7 +65,11 @@ class WarmWorker:
         if not line:
             code = self._process.poll()
             raise WorkerError(f"the grading worker stopped (exit code {code})")
-        return json.loads(line)
+        try:
+            return json.loads(line)
+        except ValueError as exc:
+            self._process.kill()
+            raise WorkerError("the grading worker sent an unreadable reply; it was stopped") from exc
 
     def run(self, jobs: list[dict[str, Any]], parallel: int) -> Iterator[tuple[str, Observation]]:
         """Run jobs, at most `parallel` at once, yielding (job id, observation) as they finish."""
@@ -83,7 +87,11 @@ class WarmWorker:
                 in_flight += 1
             answer = self._read_line()
             in_flight -= 1
-            job = by_id[answer.pop("id")]
+            job = by_id.pop(answer.pop("id", None) if isinstance(answer, dict) else None, None)
+            if job is None:  # never a reply to another job: this worker is not trusted any more
+                self._process.kill()
+                raise WorkerError("the grading worker sent a reply to no job it was given; "
+                                  "it was stopped")
             try:
                 yield job["id"], Observation.from_json(answer)
             except (TypeError, ValueError, KeyError) as exc:
@@ -126,8 +134,9 @@ def make_job(
     options: RunOptions,
     timeout: float,
     eager: bool = False,
+    sets: Iterable[Any] = (),
 ) -> dict[str, Any]:
-    """Build the JSON job for one question of one submission."""
+    """Build the JSON job for one question of one submission, with its argument sets."""
     return {
         "kind": "job",
         "schema": 1,
@@ -139,6 +148,7 @@ def make_job(
         "submission": submission,
         "module": assignment.module,
         "eager": eager,
+        "sets": [s.to_json() for s in sets],
         "notebook_mode": options.notebook_mode,
         "budgets": {
             "timeout": timeout * options.timeout_scale,

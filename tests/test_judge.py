@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 
+from grader.argsets import split_sets
 from grader.assignment import load_assignment, normalize_question_id
 from grader.judge import judge_question
 from grader.messages import CATALOG
@@ -20,14 +21,20 @@ ASSIGNMENT = load_assignment()
 EXPECTED = load_expected(ASSIGNMENT, None).observations
 
 
-def judge(question: str, mutate=None, lang: str = "en") -> QuestionResult:
-    """Judge a copy of the reference's observation after applying `mutate` to its data."""
-    data = copy.deepcopy(EXPECTED[question].data)
+def per_set(question: str) -> dict[str, Observation]:
+    """The reference's committed observation of a question, one per public argument set."""
+    return split_sets(EXPECTED[question], ASSIGNMENT.question(question).arg_sets)
+
+
+def judge(question: str, mutate=None, lang: str = "en", set_id: str = "public-1"
+          ) -> QuestionResult:
+    """Judge a copy of the reference's observations after applying `mutate` to one set's data."""
+    expected = per_set(question)
+    actual = {k: replace(v, data=copy.deepcopy(v.data)) for k, v in expected.items()}
     if mutate is not None:
-        mutate(data)
-    actual = replace(EXPECTED[question], data=data)
-    return judge_question(ASSIGNMENT.name, ASSIGNMENT.question(question), EXPECTED[question],
-                          actual, lang)
+        mutate(actual[set_id].data)
+    q = ASSIGNMENT.question(question)
+    return judge_question(ASSIGNMENT.name, q, q.arg_sets, expected, actual, lang)
 
 
 def failed_messages(result: QuestionResult) -> list[str]:
@@ -71,8 +78,10 @@ def test_not_a_model_skips_dependent_checks_and_says_why() -> None:
     assert failed_messages(result) == [
         "Q2: build_linear_classifier() returned NoneType, expected a keras Model."
     ]
-    assert {c.status for c in result.checks} == {"failed", "skipped"}
-    assert result.score == 0
+    first_set = [c for c in result.checks if "set=" not in c.id]
+    assert {c.status for c in first_set} == {"failed", "skipped"}
+    assert all(c.status == "passed" for c in result.checks if "set=public-2" in c.id)
+    assert result.score < result.max_score / 2  # the other set's model is still right
 
 
 def test_uncompiled_model() -> None:
@@ -171,7 +180,9 @@ def test_failed_observation_gives_one_line_per_question() -> None:
                     "frames": [{"file": "td_keras.py", "line": 41, "function": "build_wide_mlp",
                                 "code": "raise ValueError('bad units')"}]},
     })
-    result = judge_question(ASSIGNMENT.name, ASSIGNMENT.question("q4"), EXPECTED["q4"], raised)
+    q4 = ASSIGNMENT.question("q4")
+    result = judge_question(ASSIGNMENT.name, q4, q4.arg_sets, per_set("q4"),
+                            split_sets(raised, q4.arg_sets))
     assert result.status == "error" and result.score == 0 and not result.checks
     assert result.message == ("build_wide_mlp(input_dim=784, n_classes=10) raised ValueError: "
                               "bad units (td_keras.py, line 41)")

@@ -80,7 +80,7 @@ def run_bulk(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be ≥ 1")
-    options = grading_options(parser, args, question_ids(parser, [q for q in args.questions.split(",") if q.strip()]))
+    options = grading_options(parser, args, question_ids(parser, [q for q in args.questions.split(",") if q.strip()]), instructor=True)
     try:
         manual = load_manual(args.manual) if args.manual else ()
     except ManualError as exc:

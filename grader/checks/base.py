@@ -36,10 +36,13 @@ class JudgeContext:
 
     question: str
     lang: str = "en"
+    set_label: str = ""  # the arguments of a set other than the contract's own call
 
     @property
     def label(self) -> str:
-        """The question as the student calls it, e.g. 'Q4'."""
+        """The question as the student calls it, e.g. 'Q4', with the set's arguments if any."""
+        if self.set_label:
+            return self.t("where.with_args", label=self.question.upper(), args=self.set_label)
         return self.question.upper()
 
     def t(self, key: str, **params: Any) -> str:
@@ -69,10 +72,13 @@ class JudgeContext:
 Check = Callable[[JudgeContext, dict[str, Any], dict[str, Any]], Verdict]
 
 
-def check_id(question: str, check: Check) -> str:
-    """Return a stable id such as 'q3.check_dense_units[build=2,layer=1]'."""
-    if isinstance(check, partial):
-        params = ",".join(f"{k}={v}" for k, v in check.keywords.items())
-        name = check.func.__name__
-        return f"{question}.{name}[{params}]" if params else f"{question}.{name}"
-    return f"{question}.{check.__name__}"
+def check_id(question: str, check: Check, set_id: str = "") -> str:
+    """Return a stable id such as 'q3.check_dense_units[build=2,layer=1]'.
+
+    Checks of an argument set other than the first carry it: 'q3.check_dense_count[set=public-2]'.
+    """
+    keywords = dict(check.keywords) if isinstance(check, partial) else {}
+    name = check.func.__name__ if isinstance(check, partial) else check.__name__
+    every = ({"set": set_id} if set_id else {}) | keywords
+    params = ",".join(f"{k}={v}" for k, v in every.items())
+    return f"{question}.{name}[{params}]" if params else f"{question}.{name}"

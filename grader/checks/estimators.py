@@ -85,16 +85,16 @@ def check_hidden_count(ctx: JudgeContext, expected: dict, actual: dict) -> Verdi
 def check_fit_epochs(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
     """fit(X, y) trains for the epochs fixed at construction."""
     got = _network(ctx, actual).get("fit_epochs")
-    return ctx.compare(ctx.label, ctx.t("what.epochs"), actual["epochs_asked"], got)
+    return ctx.compare(ctx.label, ctx.t("what.epochs"), expected["epochs_asked"], got)
 
 
 def check_fit_batch_size(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
     """fit(X, y) uses the batch size fixed at construction (seen from its steps per epoch)."""
     got = _network(ctx, actual).get("fit_steps")
-    batch = actual["batch_size_asked"]
-    want = math.ceil(actual["samples"] / batch)
+    batch = expected["batch_size_asked"]
+    want = math.ceil(expected["samples"] / batch)
     return ctx.compare(ctx.label, ctx.t("what.steps"), want, got,
-                       shown_expected=ctx.t("value.steps", steps=want, train=actual["samples"],
+                       shown_expected=ctx.t("value.steps", steps=want, train=expected["samples"],
                                             batch=batch))
 
 
@@ -119,7 +119,7 @@ def check_is_search(ctx: JudgeContext, expected: dict, actual: dict, function: s
 
 def check_folds(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
     """The search cross-validates with the number of folds given as argument."""
-    return ctx.compare(ctx.label, ctx.t("what.folds"), actual["cv_asked"],
+    return ctx.compare(ctx.label, ctx.t("what.folds"), expected["cv_asked"],
                        _search(ctx, actual)["n_splits"])
 
 

@@ -79,7 +79,7 @@ def check_returns_history(ctx: JudgeContext, expected: dict, actual: dict) -> Ve
 def check_epochs_run(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
     """The fit ran for the number of epochs given as argument."""
     got = _history(ctx, actual)["epochs_run"]
-    return ctx.compare(ctx.label, ctx.t("what.epochs"), actual["epochs_asked"], got)
+    return ctx.compare(ctx.label, ctx.t("what.epochs"), expected["epochs_asked"], got)
 
 
 def check_validation_metrics(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
@@ -114,7 +114,7 @@ def _fraction_text(ctx: JudgeContext, fraction: float | None, samples: int) -> s
 def check_validation_fraction(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
     """30 % of the training data is held out for validation."""
     want, got = held_out_fraction(expected), held_out_fraction(actual)
-    samples = actual["samples"]
+    samples = expected["samples"]
     passed = got is not None and want is not None and abs(got - want) < 0.005
     return ctx.compare(ctx.label, ctx.t("what.validation_fraction"), want, got, passed=passed,
                        hint=ctx.t("hint.q5"), shown_expected=_fraction_text(ctx, want, samples),
@@ -125,8 +125,8 @@ def check_batch_size(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict
     """The fit uses the batch size given as argument (seen from its steps per epoch)."""
     steps = _history(ctx, actual)["steps_per_epoch"]
     fraction = held_out_fraction(actual) or 0.0
-    train = actual["samples"] - int(math.floor(actual["samples"] * fraction + 1e-9))
-    batch = actual["batch_size_asked"]
+    train = expected["samples"] - int(math.floor(expected["samples"] * fraction + 1e-9))
+    batch = expected["batch_size_asked"]
     want = math.ceil(train / batch)
     return ctx.compare(ctx.label, ctx.t("what.steps"), want, steps,
                        shown_expected=ctx.t("value.steps", steps=want, train=train, batch=batch),

@@ -14,7 +14,7 @@ from grader.model import Failure, Observation
 from grader.notebook import NotebookError, notebook_summary
 from grader.observe.context import ObserveContext, StudentCodeError, dumps
 from grader.observe.dataset_shim import make_dataset_shim
-from grader.observe.failures import exception_message, failure_from_exception
+from grader.observe.failures import exception_message, failure_from_exception, failure_json
 from grader.submission import import_submission
 
 IMPORT_JOB = "_import"
@@ -33,6 +33,7 @@ class Job:
     module: str
     notebook_mode: str = "definitions"  # or "full": run every cell of a notebook
     eager: bool = False  # run TensorFlow functions eagerly (see assignment.toml)
+    sets: tuple[dict[str, Any], ...] = ()  # the argument sets: {"id": "public-1", "args": {…}}
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Job:
@@ -46,6 +47,7 @@ class Job:
             module=data["module"],
             notebook_mode=data.get("notebook_mode", "definitions"),
             eager=bool(data.get("eager", False)),
+            sets=tuple(data.get("sets") or ({"id": "public-1", "args": {}},)),
         )
 
 
@@ -98,19 +100,28 @@ def observe(job: Job, ctx: ObserveContext) -> Observation:
         tf.config.run_functions_eagerly(True)
     import keras
 
-    keras.utils.set_random_seed(0)  # the same numbers at every run: weights, shuffles, dropout
+    entries = []
+    for arg_set in job.sets:
+        keras.utils.set_random_seed(0)  # the same numbers at every run: weights, shuffles, dropout
+        entries.append(observe_set(observers[job.question], module, ctx, job, arg_set))
+    return Observation(job.question, "ok", data={"sets": entries},
+                       duration=time.monotonic() - started)
+
+
+def observe_set(observer: Any, module: Any, ctx: ObserveContext, job: Job,
+                arg_set: dict[str, Any]) -> dict[str, Any]:
+    """Run the observer with one argument set; return that set's entry (never raises)."""
+    entry: dict[str, Any] = {"id": arg_set["id"]}
     try:
-        data = observers[job.question](module, ctx)
+        data = observer(module, ctx, dict(arg_set["args"]))
         dumps(data)  # refuse non-JSON data here, where the traceback still makes sense
+        return {**entry, "status": "ok", "data": data}
     except StudentCodeError as err:
         failure = failure_from_exception(err.exc, "call", err.where, ctx.workdir)
-        return Observation(job.question, classify(err.exc), failure=failure,
-                           duration=time.monotonic() - started)
+        return {**entry, "status": classify(err.exc), "failure": failure_json(failure)}
     except BaseException as exc:  # noqa: BLE001 - describing the student's objects failed
         # What student code returned is untrusted data: when describing it fails, that is the
         # question's failure (with what went wrong), never a grader error the class cannot clear.
         failure = Failure("observe", type(exc).__name__, exception_message(exc),
                           f"{job.function}()" if job.function else job.question)
-        return Observation(job.question, "error", failure=failure,
-                           duration=time.monotonic() - started)
-    return Observation(job.question, "ok", data=data, duration=time.monotonic() - started)
+        return {**entry, "status": "error", "failure": failure_json(failure)}

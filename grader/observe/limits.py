@@ -41,6 +41,17 @@ def isolate_pids() -> bool:
     return _libc().unshare(CLONE_NEWPID) == 0
 
 
+def sandbox_available() -> bool:
+    """Whether a question's child can get its own filesystem view here (root and namespaces)."""
+    if os.geteuid() != 0:
+        return False
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if _libc().unshare(CLONE_NEWPID | CLONE_NEWNET | 0x00020000) == 0 else 1)
+    _, status = os.waitpid(pid, 0)
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
 def virtual_memory_bytes(pid: int | str = "self") -> int:
     """Return a process's current virtual memory size."""
     fields = Path(f"/proc/{pid}/statm").read_text().split()

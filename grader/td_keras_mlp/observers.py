@@ -51,50 +51,64 @@ def load_boston_train(assignment_dir: Path) -> tuple[np.ndarray, np.ndarray]:
     return x.astype("float32"), y.reshape(-1, 1).astype("float32")
 
 
-def one_hot(labels: np.ndarray) -> np.ndarray:
+def one_hot(labels: np.ndarray, n_classes: int = N_CLASSES) -> np.ndarray:
     """Return one-hot float32 targets."""
-    return np.eye(N_CLASSES, dtype="float32")[labels]
+    return np.eye(n_classes, dtype="float32")[labels % n_classes]
 
 
-def tiny_classifier(input_dim: int = INPUT_DIM) -> Any:
+def mnist_for(assignment_dir: Path, input_dim: int, n_classes: int, samples: int
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Return MNIST-subset features cut or padded to input_dim, and labels folded to n_classes."""
+    x_train, y_train, _, _ = load_mnist_subset(assignment_dir)
+    x = x_train[:samples, :input_dim]
+    if input_dim > x.shape[1]:
+        x = np.pad(x, ((0, 0), (0, input_dim - x.shape[1])))
+    return x, y_train[:samples] % n_classes
+
+
+def tiny_classifier(input_dim: int = INPUT_DIM, n_classes: int = N_CLASSES) -> Any:
     """Build the grader's own small compiled classifier (for fit and callback questions)."""
     import keras
 
     model = keras.Sequential(
         [keras.Input((input_dim,)), keras.layers.Dense(16, activation="relu"),
-         keras.layers.Dense(N_CLASSES, activation="softmax")]
+         keras.layers.Dense(n_classes, activation="softmax")]
     )
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     return model
 
 
-def observe_builds(
-    ctx: ObserveContext, fn: Callable[..., Any], arg_sets: list[dict[str, Any]]
-) -> dict[str, Any]:
-    """Call a model-building function once per argument set and describe each model."""
+def observe_builds(ctx: ObserveContext, fn: Callable[..., Any], args: dict[str, Any]
+                   ) -> dict[str, Any]:
+    """Call a model-building function once per entry of args["calls"] and describe each model.
+
+    The set's other arguments (input_dim, n_classes) are shared by every call.
+    """
+    common = {k: v for k, v in args.items() if k != "calls"}
     builds = []
-    for args in arg_sets:
-        model = ctx.call(fn, **args)
-        builds.append({"args": args, "arg_order": list(args),
-                       "model": describe_model(model, args["input_dim"])})
+    for extra in args.get("calls") or [{}]:
+        call = {**common, **extra}
+        model = ctx.call(fn, **call)
+        builds.append({"args": call, "arg_order": list(call),
+                       "model": describe_model(model, call["input_dim"])})
     return {"builds": builds}
 
 
-def observe_q1(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
-    """Q1: the dictionary describing both datasets."""
+def observe_q1(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
+    """Q1: the dictionary describing both datasets (no arguments)."""
     return {"value": jsonable(ctx.call(module.describe_datasets))}
 
 
-def observe_q2(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
-    """Q2: the linear classifier, then a short real fit on the MNIST subset."""
+def observe_q2(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
+    """Q2: the linear classifier; with MNIST's shapes, also a short real fit on the subset."""
     import keras
 
-    args = {"input_dim": INPUT_DIM, "n_classes": N_CLASSES}
     model = ctx.call(module.build_linear_classifier, **args)
-    model_info = describe_model(model, INPUT_DIM)
+    model_info = describe_model(model, args["input_dim"])
     data: dict[str, Any] = {"builds": [{"args": args, "arg_order": list(args),
                                         "model": model_info}]}
-    if not (model_info["is_model"] and model_info["compile"]):
+    mnist = args["input_dim"] == INPUT_DIM and args["n_classes"] == N_CLASSES
+    if not (mnist and model_info["is_model"] and model_info["compile"]):
         return data
     x_train, y_train, x_test, y_test = load_mnist_subset(ctx.assignment_dir)
     keras.utils.set_random_seed(0)
@@ -109,34 +123,33 @@ def observe_q2(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
     return data
 
 
-def observe_q3(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
-    """Q3: build_mlp with 0 to 3 hidden layers."""
-    return observe_builds(ctx, module.build_mlp, [
-        {"input_dim": INPUT_DIM, "n_classes": N_CLASSES, "n_hidden": n} for n in range(4)])
+def observe_q3(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
+    """Q3: build_mlp with several depths (args["calls"])."""
+    return observe_builds(ctx, module.build_mlp, args)
 
 
-def observe_q4(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
+def observe_q4(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
     """Q4: the wide model, and the parameter count of the contract's build_mlp(..., 3)."""
-    data = observe_builds(ctx, module.build_wide_mlp,
-                          [{"input_dim": INPUT_DIM, "n_classes": N_CLASSES}])
-    sizes = [INPUT_DIM, *[HIDDEN_UNITS] * 3, N_CLASSES]  # never the student's own build_mlp
+    data = observe_builds(ctx, module.build_wide_mlp, args)
+    sizes = [args["input_dim"], *[HIDDEN_UNITS] * 3, args["n_classes"]]  # never the student's
     data["mlp3_params"] = sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(sizes))
     return data
 
 
-def observe_q5(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
-    """Q5: what fit_with_validation asked of fit, and the History it returned."""
+def observe_q5(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
+    """Q5: what fit_with_validation asked of fit (args: epochs, batch_size), and its History."""
     import keras
 
+    epochs, batch_size, samples = args["epochs"], args["batch_size"], args.get("samples", 200)
     x_train, y_train, _, _ = load_mnist_subset(ctx.assignment_dir)
-    x, y = x_train[:200], one_hot(y_train[:200])
+    x, y = x_train[:samples], one_hot(y_train[:samples])
     model = tiny_classifier()
     calls: list[dict[str, Any]] = []
     real_fit = model.fit
 
-    def recording_fit(*args: Any, **kwargs: Any) -> Any:
+    def recording_fit(*fit_args: Any, **kwargs: Any) -> Any:
         """Record the arguments of the student's fit call, then fit."""
-        named = dict(zip(("x", "y", "batch_size", "epochs"), args, strict=False)) | kwargs
+        named = dict(zip(("x", "y", "batch_size", "epochs"), fit_args, strict=False)) | kwargs
         validation_data = named.get("validation_data")
         calls.append({
             "samples": len(named["x"]) if named.get("x") is not None else None,
@@ -145,57 +158,57 @@ def observe_q5(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
             "validation_split": named.get("validation_split"),
             "validation_samples": len(validation_data[0]) if validation_data is not None else None,
         })
-        return real_fit(*args, **kwargs)
+        return real_fit(*fit_args, **kwargs)
 
     model.fit = recording_fit
     keras.utils.set_random_seed(0)
-    history = ctx.call(module.fit_with_validation, model, x, y, epochs=3, batch_size=20)
+    history = ctx.call(module.fit_with_validation, model, x, y, epochs=epochs,
+                       batch_size=batch_size)
     is_history = isinstance(history, keras.callbacks.History)
     return {
         "samples": len(x),
-        "epochs_asked": 3,
-        "batch_size_asked": 20,
+        "epochs_asked": epochs,
+        "batch_size_asked": batch_size,
         "fit_calls": jsonable(calls),
         "is_history": is_history,
         "type": type(history).__name__,
-        "history_keys": sorted(history.history) if is_history else [],
+        "history_keys": sorted(str(k) for k in history.history) if is_history else [],
         "epochs_run": len(history.history.get("loss", [])) if is_history else None,
         "steps_per_epoch": (history.params or {}).get("steps") if is_history else None,
     }
 
 
-def observe_q6(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
-    """Q6: L1-regularised MLPs, with two depths and two coefficients."""
-    return observe_builds(ctx, module.build_mlp_l1, [
-        {"input_dim": INPUT_DIM, "n_classes": N_CLASSES, "n_hidden": 2, "l1": 0.01},
-        {"input_dim": INPUT_DIM, "n_classes": N_CLASSES, "n_hidden": 1, "l1": 0.003},
-    ])
+def observe_q6(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
+    """Q6: L1-regularised MLPs, with several depths and coefficients (args["calls"])."""
+    return observe_builds(ctx, module.build_mlp_l1, args)
 
 
-def observe_q7(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
-    """Q7: MLPs with dropout, at two depths."""
-    return observe_builds(ctx, module.build_mlp_dropout, [
-        {"input_dim": INPUT_DIM, "n_classes": N_CLASSES, "n_hidden": n} for n in (2, 1)])
+def observe_q7(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
+    """Q7: MLPs with dropout, at several depths (args["calls"])."""
+    return observe_builds(ctx, module.build_mlp_dropout, args)
 
 
-def observe_q8(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
+def observe_q8(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
     """Q8: the scikit-learn classifier: clone, fit on integer labels, predict, score."""
     from grader.observe.estimators import describe_estimator, fitted_network, try_clone
 
-    x_train, y_train, _, _ = load_mnist_subset(ctx.assignment_dir)
-    x, y = x_train[:400], y_train[:400]
-    est = ctx.call(module.build_sklearn_classifier, INPUT_DIM, N_CLASSES, epochs=2, batch_size=50)
+    input_dim, n_classes = args["input_dim"], args["n_classes"]
+    epochs, batch_size = args["epochs"], args["batch_size"]
+    x, y = mnist_for(ctx.assignment_dir, input_dim, n_classes, args.get("samples", 400))
+    est = ctx.call(module.build_sklearn_classifier, input_dim, n_classes, epochs=epochs,
+                   batch_size=batch_size)
     data: dict[str, Any] = {"estimator": describe_estimator(est), "clone": try_clone(est),
-                            "samples": len(x), "epochs_asked": 2, "batch_size_asked": 50}
+                            "samples": len(x), "epochs_asked": epochs,
+                            "batch_size_asked": batch_size}
     if "fit" not in data["estimator"]["methods"]:
         return data
     ctx.call(est.fit, x, y, label="classifier.fit(X, y)")
-    data["network"] = fitted_network(est, INPUT_DIM)
+    data["network"] = fitted_network(est, input_dim)
     methods = data["estimator"]["methods"]
     if "predict" in methods:
         prediction = np.asarray(ctx.call(est.predict, x[:100], label="classifier.predict(X)"))
         data["predict"] = {"shape": list(prediction.shape),
-                           "labels_ok": bool(np.isin(prediction, np.arange(N_CLASSES)).all())}
+                           "labels_ok": bool(np.isin(prediction, np.arange(n_classes)).all())}
     if "score" in methods:
         data["score"] = jsonable(ctx.call(est.score, x[:100], y[:100],
                                           label="classifier.score(X, y)"))
@@ -216,82 +229,96 @@ def observe_search(
     return data
 
 
-def observe_q9(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
-    """Q9: the optimizer search, on integer MNIST labels."""
+def observe_q9(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
+    """Q9: the optimizer search, on integer MNIST labels (args: epochs, cv, samples)."""
     x_train, y_train, _, _ = load_mnist_subset(ctx.assignment_dir)
-    return observe_search(module, ctx, "select_optimizer", x_train[:300], y_train[:300], 1, 2)
+    samples = args.get("samples", 300)
+    return observe_search(module, ctx, "select_optimizer", x_train[:samples], y_train[:samples],
+                          args["epochs"], args["cv"])
 
 
-def observe_q10(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
-    """Q10: the figure drawn from a History with known values."""
+def observe_q10(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
+    """Q10: the figure drawn from a History with known values (args["history"])."""
     import keras
     import matplotlib.pyplot as plt
 
     from grader.observe.figures import describe_figure
 
+    values = args.get("history") or PLOT_HISTORY
     history = keras.callbacks.History()
-    history.history = {k: list(v) for k, v in PLOT_HISTORY.items()}
-    history.epoch = list(range(len(PLOT_HISTORY["loss"])))
+    history.history = {k: list(v) for k, v in values.items()}
+    history.epoch = list(range(len(values["loss"])))
     history.params = {"verbose": 0, "epochs": len(history.epoch), "steps": 10}
     figure = ctx.call(module.plot_accuracy, history)
-    data = {"figure": describe_figure(figure), "history": PLOT_HISTORY}
+    data = {"figure": describe_figure(figure), "history": values}
     plt.close("all")
     return data
 
 
-def observe_q11(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
-    """Q11: the scalars a real 2-epoch fit wrote through the TensorBoard callback."""
+def observe_q11(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
+    """Q11: the scalars a real short fit wrote through the TensorBoard callback.
+
+    args: log_dir (relative to a scratch folder), epochs.
+    """
     import keras
 
     from grader.observe.callbacks import describe_callback, read_scalars
 
-    log_dir = ctx.scratch / "logs"
+    epochs = args.get("epochs", 2)
+    log_dir = ctx.scratch / args.get("log_dir", "logs")
     callback = ctx.call(module.make_tensorboard_callback, str(log_dir))
-    data: dict[str, Any] = {"callback": describe_callback(callback), "epochs": 2}
+    data: dict[str, Any] = {"callback": describe_callback(callback), "epochs": epochs}
     if not data["callback"]["is_callback"]:
         return data
     x_train, y_train, _, _ = load_mnist_subset(ctx.assignment_dir)
     model = tiny_classifier()
     keras.utils.set_random_seed(0)
-    ctx.call(model.fit, x_train[:100], one_hot(y_train[:100]), epochs=2, batch_size=25,
+    ctx.call(model.fit, x_train[:100], one_hot(y_train[:100]), epochs=epochs, batch_size=25,
              validation_split=0.2, verbose=0, callbacks=[callback],
-             label="model.fit(..., epochs=2, validation_split=0.2, callbacks=[your callback])")
+             label=f"model.fit(..., epochs={epochs}, validation_split=0.2, "
+                   "callbacks=[your callback])")
     data["scalars"] = read_scalars(log_dir) if log_dir.exists() else []
     return data
 
 
-def observe_q12(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
-    """Q12: when the checkpoint callback saved, under scripted validation losses."""
+def observe_q12(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
+    """Q12: when the checkpoint callback saved, under scripted validation losses.
+
+    args: path (relative to a scratch folder), val_losses.
+    """
     from grader.observe.callbacks import describe_callback, drive_callback
 
-    target = ctx.scratch / "checkpoints" / "best.keras"
-    target.parent.mkdir(parents=True)
+    target = ctx.scratch / args.get("path", "checkpoints/best.keras")
+    target.parent.mkdir(parents=True, exist_ok=True)
     callback = ctx.call(module.make_checkpoint_callback, str(target))
     data: dict[str, Any] = {"callback": describe_callback(callback)}
     if data["callback"]["is_callback"]:
-        run = drive_callback(ctx, callback, tiny_classifier(8), CHECKPOINT_VAL_LOSSES, target)
+        losses = tuple(args.get("val_losses") or CHECKPOINT_VAL_LOSSES)
+        run = drive_callback(ctx, callback, tiny_classifier(8), losses, target)
         others = sorted(p.name for p in target.parent.iterdir() if not p.name.startswith("saved-"))
         data.update(run=run, other_files=others)
     return data
 
 
-def observe_q13(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
-    """Q13: after which epoch the early-stopping callback stopped, under scripted losses."""
+def observe_q13(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
+    """Q13: after which epoch the early-stopping callback stopped (args: val_losses)."""
     from grader.observe.callbacks import describe_callback, drive_callback
 
     callback = ctx.call(module.make_early_stopping_callback)
     data: dict[str, Any] = {"callback": describe_callback(callback)}
     if data["callback"]["is_callback"]:
-        data["run"] = drive_callback(ctx, callback, tiny_classifier(8), EARLY_STOPPING_VAL_LOSSES)
+        losses = tuple(args.get("val_losses") or EARLY_STOPPING_VAL_LOSSES)
+        data["run"] = drive_callback(ctx, callback, tiny_classifier(8), losses)
     return data
 
 
-def observe_q14(module: ModuleType, ctx: ObserveContext) -> dict[str, Any]:
-    """Q14: the Boston housing search over depths, widths and optimizers."""
+def observe_q14(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
+    """Q14: the Boston housing search over depths, widths and optimizers (epochs, cv, samples)."""
     x, y = load_boston_train(ctx.assignment_dir)
-    return observe_search(module, ctx, "select_boston_model", x[:120], y[:120], 2, 2)
+    samples = args.get("samples", 120)
+    return observe_search(module, ctx, "select_boston_model", x[:samples], y[:samples],
+                          args["epochs"], args["cv"])
 
 
-OBSERVERS: dict[str, Callable[[ModuleType, ObserveContext], dict[str, Any]]] = {
-    f"q{i}": globals()[f"observe_q{i}"] for i in range(1, 15)
-}
+Observer = Callable[[ModuleType, ObserveContext, dict[str, Any]], dict[str, Any]]
+OBSERVERS: dict[str, Observer] = {f"q{i}": globals()[f"observe_q{i}"] for i in range(1, 15)}

@@ -60,7 +60,8 @@ def q1(expected: dict) -> Iterator[Check]:
 def q2(expected: dict) -> Iterator[Check]:
     """A compiled softmax layer that learns MNIST."""
     yield from model_checks(expected, "build_linear_classifier")
-    yield partial(runs.check_learns, **SETTINGS["q2"])
+    if "learning" in expected:  # only the set with MNIST's shapes trains
+        yield partial(runs.check_learns, **SETTINGS["q2"])
 
 
 def q3(expected: dict) -> Iterator[Check]:
