@@ -84,8 +84,8 @@ def split_sets(observation: Observation, sets: tuple[ArgSet, ...]) -> dict[str, 
 def _one_set(observation: Observation, arg_set: ArgSet, entry: Any) -> Observation:
     """Rebuild the observation of one set from its entry."""
     base = replace(observation, data={}, failure=None)
-    if not isinstance(entry, dict) or entry.get("status") not in ("ok", "not_implemented",
-                                                                   "error", "memory"):
+    if (not isinstance(entry, dict) or entry.get("args") != arg_set.args
+            or entry.get("status") not in ("ok", "not_implemented", "error", "memory")):
         failure = Failure("observe", "MissingResult",
                           f"no readable result for the arguments {arg_set.args}", arg_set.id)
         return replace(base, status=ERROR, failure=failure)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from types import ModuleType
 
 from grader.argsets import FIRST_SET, ArgSet, set_label
@@ -142,6 +143,9 @@ def judge_question(assignment: str, question: Question, sets: Sequence[ArgSet],
     message, failure = "", None
     for arg_set in sets:
         want, got = expected[arg_set.id].data, actual[arg_set.id]
+        if got.status == "ok" and not _same_calls(want, got.data):
+            got = replace(got, status=ERROR, failure=Failure(
+                "observe", "ForeignResult", translate(lang, "q.foreign_calls"), arg_set.id))
         if got.status == "ok":
             checks += run_checks(rubric, question.id, want, got.data, lang, arg_set)
             attachments = attachments or _attachments(question.id, want, got.data, lang)
@@ -154,6 +158,16 @@ def judge_question(assignment: str, question: Question, sets: Sequence[ArgSet],
     return QuestionResult(score=question_score(question.points, checks),
                           status=PASSED if passed else FAILED, checks=tuple(checks),
                           attachments=attachments, message=message, failure=failure, **base)
+
+
+def _same_calls(expected: dict, actual: dict) -> bool:
+    """Whether the student's builds describe the very calls the reference's describe."""
+    if "builds" not in expected:
+        return True
+    builds = actual.get("builds")
+    return isinstance(builds, list) and len(builds) == len(expected["builds"]) and all(
+        isinstance(b, dict) and b.get("args") == e["args"]
+        for b, e in zip(builds, expected["builds"], strict=True))
 
 
 def _attachments(question: str, expected: dict, actual: dict, lang: str) -> dict:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, make_variant, namespaces_allowed
 
-TIMEOUT_SCALE = 0.25  # q3's 60 s budget becomes 15 s, the import's 30 s becomes 7.5 s
+TIMEOUT_SCALE = 0.25  # q3's 2 × 60 s budget becomes 30 s, the import's 30 s becomes 7.5 s
 QUESTIONS = ("q1", "q3", "q4", "q5", "q6", "q7", "q10", "q12", "q13")
 
 HOSTILE = '''
@@ -45,7 +45,7 @@ def describe_datasets():
         seen = "read " + str(len(reference.read_text()))
     except OSError as exc:
         seen = type(exc).__name__
-    Path("{peek}").write_text(seen)
+    print("PEEK:" + seen)
     subprocess.Popen(SLEEPER, start_new_session=True)
     if os.fork() == 0:
         os.setsid()
@@ -137,20 +137,21 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Grade the hostile submission once; return the run, its report and its marker."""
     tmp_path = tmp_path_factory.mktemp("hostile")
     marker = f"grade-test-{uuid.uuid4().hex}"
-    peek = tmp_path / "peek.txt"
-    source = HOSTILE.replace("{marker}", marker).replace("{peek}", str(peek))
+    source = HOSTILE.replace("{marker}", marker)
     folder = make_variant(tmp_path, source)
     done, seconds = grade_cli(folder, *QUESTIONS, json_path=tmp_path / "r.json")
     report = json.loads((tmp_path / "r.json").read_text())
-    return {"run": done, "seconds": seconds, "marker": marker, "peek": peek.read_text(),
-            "questions": {q["id"]: q for q in report["questions"]}}
+    questions = {q["id"]: q for q in report["questions"]}
+    peek = questions["q1"]["output"].split("PEEK:", 1)[-1].split()[0]
+    return {"run": done, "seconds": seconds, "marker": marker, "peek": peek,
+            "questions": questions}
 
 
 def test_the_grader_survives_and_exits_1_in_time(hostile: dict) -> None:
     done = hostile["run"]
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
-    budget = len(QUESTIONS) * 60 * TIMEOUT_SCALE
+    budget = len(QUESTIONS) * 2 * 60 * TIMEOUT_SCALE  # two public argument sets each
     assert hostile["seconds"] < budget + 20  # + the worker's start-up
 
 
@@ -175,7 +176,7 @@ def test_only_the_broken_questions_lose_points(hostile: dict) -> None:
 
 
 @pytest.mark.parametrize(("question", "status", "words"), [
-    ("q3", "timeout", ["time limit of 15 s", "build_mlp(input_dim=784, n_classes=10, n_hidden=0)"]),
+    ("q3", "timeout", ["time limit of 30 s", "build_mlp(input_dim=784, n_classes=10, n_hidden=0)"]),
     ("q6", "crashed", ["segmentation fault", "build_mlp_l1("]),
     ("q7", "memory", ["memory limit", "build_mlp_dropout("]),
     ("q10", "crashed", ["exited with code 0", "plot_accuracy("]),

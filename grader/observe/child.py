@@ -111,7 +111,7 @@ def observe(job: Job, ctx: ObserveContext) -> Observation:
 def observe_set(observer: Any, module: Any, ctx: ObserveContext, job: Job,
                 arg_set: dict[str, Any]) -> dict[str, Any]:
     """Run the observer with one argument set; return that set's entry (never raises)."""
-    entry: dict[str, Any] = {"id": arg_set["id"]}
+    entry: dict[str, Any] = {"id": arg_set["id"], "args": arg_set["args"]}
     try:
         data = observer(module, ctx, dict(arg_set["args"]))
         dumps(data)  # refuse non-JSON data here, where the traceback still makes sense

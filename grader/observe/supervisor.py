@@ -40,6 +40,7 @@ from grader.observe.workspace import CopyReport, copy_submission, give_to
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAX_RESULT_BYTES = 16 * 1024 * 1024
 CLAIMABLE_STATUSES = frozenset({"ok", "not_implemented", "error", "memory"})
+THREAD_ALLOWANCE = 64  # RLIMIT_NPROC counts threads too: room for TensorFlow's pools
 POLL_SECONDS = 0.05
 MEMORY_POLL_SECONDS = 0.2  # RLIMIT_AS stops most excess at once; this catches process trees
 FAULT_FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<function>\S+)')
@@ -92,7 +93,7 @@ def run_child(job: Job, budgets: Budgets, jobdir: Path, write_fd: int, status_fd
     if view is not None:
         try:
             enter_view(view, str(jobdir.parent / "root"))
-            limits.limit_processes(budgets.max_processes)
+            limits.limit_processes(budgets.max_processes + THREAD_ALLOWANCE)
             drop_privileges(view.uid)
             sandbox["view"] = True
         except OSError as exc:  # never run student code half-sandboxed

@@ -1,0 +1,401 @@
+"""Trusted grading: a class of attackers and two honest students, graded by the real `grade bulk`.
+
+Every attacker's code runs as it would on the instructor's machine (one shared warm worker, the
+hidden argument sets, the resume cache), then the class is graded again from the cache. Each
+attacker gets no more than its honest score, and the honest classmates keep full marks in both
+runs. The attacks are written first; docs/isolation.md says which layer stops each one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REFERENCE, ROOT, namespaces_allowed
+
+pytestmark = pytest.mark.skipif(not namespaces_allowed(),
+                                reason="the sandbox needs mount and PID namespaces")
+
+QUESTIONS = "q1,q4,q13"
+RUN_TIMEOUT = 900
+EXPECTED_FILE = ROOT / "assignments" / "td_keras_mlp" / "expected_observations.json"
+DATA_FILE = ROOT / "assignments" / "td_keras_mlp" / "data" / "mnist_subset.npz"
+
+STUBS = '''
+def describe_datasets():
+    raise NotImplementedError
+
+
+def build_wide_mlp(input_dim, n_classes):
+    raise NotImplementedError
+
+
+def make_early_stopping_callback():
+    raise NotImplementedError
+'''
+
+FIND_JOB = '''
+import inspect
+
+
+def grading_job():
+    """The grader's job and context, found in the frames that are importing this file."""
+    for frame in inspect.stack():
+        local = frame.frame.f_locals
+        if "job" in local and hasattr(local["job"], "sets") and "ctx" in local:
+            return local["job"], local["ctx"]
+    raise RuntimeError("no job in sight")
+'''
+
+REPLAY = '''
+import json
+from pathlib import Path
+
+import grader.td_keras_mlp.observers as observers
+
+BUNDLE = json.loads((Path(observers.__file__).parents[2] / "assignments" / "td_keras_mlp"
+                     / "expected_observations.json").read_text())
+
+
+def replayed(question, args):
+    """The shipped expectation for these arguments, or the first set's for unknown ones."""
+    entries = BUNDLE["observations"][question]["data"]["sets"]
+    for entry in entries:
+        if entry["args"] == args:
+            return entry["data"]
+    return entries[0]["data"]
+'''
+
+ATTACKS = {
+    # 1. Rewriting the grader from inside.
+    "replay_observers": STUBS + REPLAY + '''
+for name in list(observers.OBSERVERS):
+    observers.OBSERVERS[name] = (lambda q: lambda module, ctx, args: replayed(q, args))(name)
+''',
+    "patch_observe_set": STUBS + REPLAY + '''
+import grader.observe.child as child
+
+
+def forged(observer, module, ctx, job, arg_set):
+    data = replayed(job.question, arg_set["args"])
+    return {"id": arg_set["id"], "args": arg_set["args"], "status": "ok", "data": data}
+
+
+child.observe_set = forged
+''',
+    "patch_serializer": STUBS + REPLAY + FIND_JOB + '''
+import grader.observe.context as context
+
+job, ctx = grading_job()
+real_dumps = json.dumps
+
+
+def forging_dumps(value, *args, **kwargs):
+    if isinstance(value, dict) and value.get("kind") == "observation":
+        value = {**value, "status": "ok", "failure": None, "data": {"sets": [
+            {"id": s["id"], "args": s["args"], "status": "ok",
+             "data": replayed(job.question, s["args"])} for s in job.sets]}}
+    return real_dumps(value, *args, **kwargs)
+
+
+json.dumps = forging_dumps
+context.dumps = lambda data: forging_dumps(data, sort_keys=True)
+''',
+    # 2. Forging the channel.
+    "forge_result_file": STUBS + REPLAY + FIND_JOB + '''
+import os
+
+job, ctx = grading_job()
+if job.question != "_import":
+    sets = [{"id": s["id"], "args": s["args"], "status": "ok",
+             "data": replayed(job.question, s["args"])} for s in job.sets]
+    forged = {"kind": "observation", "schema": 1, "question": job.question, "status": "ok",
+              "data": {"sets": sets}, "notes": [], "output": "", "duration": 0.0}
+    (ctx.workdir.parent / "result.json").write_text(json.dumps(forged))
+    os._exit(0)
+''',
+    "claim_grader_error": STUBS + FIND_JOB + '''
+import json
+import os
+
+job, ctx = grading_job()
+claim = {"kind": "observation", "schema": 1, "question": "q4", "status": "grader_error",
+         "data": {}, "notes": ["processes_not_isolated"], "output": "", "duration": 0.0,
+         "failure": {"phase": "grader", "type": "GraderError", "message": "not my fault",
+                     "where": "", "frames": []}}
+(ctx.workdir.parent / "result.json").write_text(json.dumps(claim))
+os._exit(0)
+''',
+    "huge_result": STUBS + FIND_JOB + '''
+import os
+
+job, ctx = grading_job()
+if job.question != "_import":
+    with open(ctx.workdir.parent / "result.json", "w") as out:
+        out.write('{"kind": "observation", "pad": "' + "x" * (40 << 20) + '"}')
+    os._exit(0)
+''',
+    "result_is_a_link": STUBS + FIND_JOB + '''
+import os
+
+job, ctx = grading_job()
+if job.question != "_import":
+    os.symlink("{alice_report}", ctx.workdir.parent / "result.json")
+    os._exit(0)
+''',
+    "write_every_descriptor": STUBS + '''
+import json
+import os
+
+LINE = json.dumps({"kind": "observation", "schema": 1, "id": "q4", "question": "q4",
+                   "status": "ok", "data": {}, "notes": [], "output": "", "duration": 0}) + "\\n"
+reached = []
+for fd in range(3, 1024):
+    try:
+        os.write(fd, LINE.encode())
+        reached.append(fd)
+    except OSError:
+        pass
+print("REACHED", reached)
+''',
+    # 3. Seeing the machine: classmates, outputs, caches, /proc.
+    "classmates": STUBS + '''
+import os
+
+for path in ["{class_dir}", "{class_dir}/alice", "{class_dir}/alice/td_keras.py"]:
+    try:
+        print("SEEN", path, os.listdir(path) if os.path.isdir(path) else len(open(path).read()))
+    except OSError as exc:
+        print("REFUSED", path, type(exc).__name__)
+try:
+    with open("{class_dir}/alice/td_keras.py", "a") as victim:
+        victim.write("\\ndef build_wide_mlp(input_dim, n_classes):\\n    raise NotImplementedError\\n")
+    print("APPENDED")
+except OSError as exc:
+    print("REFUSED append", type(exc).__name__)
+''',
+    "outputs_and_caches": STUBS + '''
+import os
+
+for path in ["{out}/.cache/poison.json", "{out}/students/alice.json", "{xdg}/td-keras-grader/x",
+             "{home}/.cache/td-keras-grader/x", "/root/poison"]:
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as poison:
+            poison.write("{}")
+        print("WROTE", path)
+    except OSError as exc:
+        print("REFUSED", path, type(exc).__name__)
+''',
+    "proc_tricks": STUBS + '''
+import os
+
+print("PIDS", sorted(p for p in os.listdir("/proc") if p.isdigit()))
+for path in ["/proc/{test_pid}/root{reference}", "/proc/{test_pid}/cmdline",
+             "/proc/1/root{reference}", "{reference}"]:
+    try:
+        print("READ", path, len(open(path, "rb").read()))
+    except OSError as exc:
+        print("REFUSED", path, type(exc).__name__)
+''',
+    "kill_everything": STUBS + '''
+import os
+import signal
+
+for pid in [int(p) for p in os.listdir("/proc") if p.isdigit()] + [-1]:
+    try:
+        if pid != os.getpid():
+            os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+''',
+    "write_public_data": STUBS + '''
+try:
+    with open("{data_file}", "r+b") as data:
+        data.write(b"poison")
+    print("WROTE data")
+except OSError as exc:
+    print("REFUSED data", type(exc).__name__)
+''',
+}
+
+
+def make_class(root: Path, paths: dict[str, str]) -> Path:
+    """Write the class: two honest students, one folder per attack, and three link tricks."""
+    class_dir = root / "class"
+    for name in ("alice", "bob"):
+        (class_dir / name).mkdir(parents=True)
+        shutil.copy(REFERENCE, class_dir / name / "td_keras.py")
+    for name, source in ATTACKS.items():
+        (class_dir / name).mkdir()
+        text = source
+        for key, value in paths.items():
+            text = text.replace("{" + key + "}", value)
+        (class_dir / name / "td_keras.py").write_text(text, encoding="utf-8")
+    # 4. Links in a submission: to a classmate, to the reference, and one dangling beside
+    # honest code.
+    (class_dir / "link_to_classmate").mkdir()
+    (class_dir / "link_to_classmate" / "td_keras.py").symlink_to(class_dir / "alice" / "td_keras.py")
+    (class_dir / "link_to_reference").mkdir()
+    (class_dir / "link_to_reference" / "td_keras.py").symlink_to(REFERENCE)
+    (class_dir / "dangling_link").mkdir()
+    shutil.copy(REFERENCE, class_dir / "dangling_link" / "td_keras.py")
+    (class_dir / "dangling_link" / "weights.npz").symlink_to("/nonexistent/weights.npz")
+    # 5. Hard-coded dimensions: right for the contract's own call only.
+    hard = REFERENCE.read_text(encoding="utf-8").replace(
+        "    target = _mlp(input_dim, n_classes, 3).count_params()",
+        "    input_dim, n_classes = 784, 10\n    target = _mlp(input_dim, n_classes, 3).count_params()")
+    assert hard != REFERENCE.read_text(encoding="utf-8")
+    (class_dir / "hard_coded").mkdir()
+    (class_dir / "hard_coded" / "td_keras.py").write_text(hard, encoding="utf-8")
+    return class_dir
+
+
+def digest(path: Path) -> str:
+    """Hash a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run_bulk(class_dir: Path, out: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Grade the class on one shared warm worker, as an instructor would."""
+    return subprocess.run(
+        [sys.executable, "-m", "grader.cli", "bulk", str(class_dir), "--out", str(out),
+         "--questions", QUESTIONS, "--workers", "1", "--lang", "en"],
+        cwd=ROOT, env=env, text=True, capture_output=True, timeout=RUN_TIMEOUT)
+
+
+def reports(out: Path) -> dict[str, dict]:
+    """Every student's report, by key."""
+    return {p.stem: json.loads(p.read_text()) for p in (out / "students").glob("*.json")}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Grade the class twice (the second time from the cache); keep both runs' reports."""
+    root = tmp_path_factory.mktemp("trusted")
+    out, xdg = root / "out", root / "xdg-cache"
+    paths = {"class_dir": str(root / "class"), "out": str(out), "xdg": str(xdg),
+             "home": str(Path.home()), "test_pid": str(os.getpid()),
+             "reference": str(REFERENCE), "data_file": str(DATA_FILE),
+             "alice_report": str(out / "students" / "alice.json")}
+    class_dir = make_class(root, paths)
+    before = {"alice": digest(class_dir / "alice" / "td_keras.py"), "data": digest(DATA_FILE),
+              "expected": digest(EXPECTED_FILE)}
+    env = {**os.environ, "XDG_CACHE_HOME": str(xdg)}
+    first = run_bulk(class_dir, out, env)
+    first_reports = reports(out)
+    cache_before = {p: digest(p) for p in (xdg / "td-keras-grader").rglob("*.json")}
+    second = run_bulk(class_dir, out, env)
+    return {"first": first, "second": second, "reports": first_reports,
+            "again": reports(out), "before": before, "class_dir": class_dir, "out": out,
+            "xdg": xdg, "cache_before": cache_before}
+
+
+def score(report: dict) -> float:
+    """A report's automatic score."""
+    return report["score"]
+
+
+def output(report: dict) -> str:
+    """Everything the student's code printed, all questions together."""
+    return "\n".join(q["output"] for q in report["questions"])
+
+
+def test_the_runs_end_normally_with_every_student(graded: dict) -> None:
+    for run in ("first", "second"):
+        done = graded[run]
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "Traceback" not in done.stdout + done.stderr
+    keys = set(ATTACKS) | {"alice", "bob", "link_to_classmate", "link_to_reference",
+                           "dangling_link", "hard_coded"}
+    assert set(graded["reports"]) == keys
+    assert "from cache" in graded["second"].stdout
+
+
+@pytest.mark.parametrize("run", ["reports", "again"])
+def test_honest_classmates_keep_full_marks(graded: dict, run: str) -> None:
+    for name in ("alice", "bob", "dangling_link"):
+        report = graded[run][name]
+        assert score(report) == report["max_score"], (name, [
+            (q["id"], q["status"], q["message"]) for q in report["questions"]])
+
+
+@pytest.mark.parametrize("attack", sorted(ATTACKS) + ["link_to_classmate", "link_to_reference"])
+def test_no_attacker_beats_its_honest_score(graded: dict, attack: str) -> None:
+    # Each attacker's own functions are stubs (honest score 0) — but q1 takes no argument, and
+    # writing its expected dictionary literally is a right answer, so a replay of it is too.
+    for run in ("reports", "again"):
+        report = graded[run][attack]
+        for question in report["questions"]:
+            assert question["status"] != "grader_error", (attack, question["message"])
+            if question["id"] != "q1":
+                assert question["score"] == 0, (attack, question["id"], question["checks"])
+
+
+def test_replayed_expectations_fail_the_hidden_sets(graded: dict) -> None:
+    q4 = next(q for q in graded["reports"]["replay_observers"]["questions"] if q["id"] == "q4")
+    failed = [c for c in q4["checks"] if c["status"] != "passed"]
+    assert failed and all("set=hidden-1" in c["id"] for c in failed)
+
+
+def test_hard_coded_dimensions_lose_points(graded: dict) -> None:
+    q4 = next(q for q in graded["reports"]["hard_coded"]["questions"] if q["id"] == "q4")
+    assert q4["score"] < q4["max_score"]
+    assert any("Q4 with input_dim=20, n_classes=3" in c["message"] for c in q4["checks"]
+               if c["status"] == "failed"), q4["checks"]
+
+
+def test_the_channel_carries_nothing_foreign(graded: dict) -> None:
+    printed = output(graded["reports"]["write_every_descriptor"])
+    assert "REACHED []" in printed, printed
+    claimed = graded["reports"]["claim_grader_error"]
+    assert {q["status"] for q in claimed["questions"]} <= {"error", "not_implemented"}
+    assert not any("namespace" in note for note in claimed["notes"])
+
+
+def test_nothing_outside_the_submission_is_seen_or_changed(graded: dict) -> None:
+    classmates = output(graded["reports"]["classmates"])
+    assert "SEEN" not in classmates and "APPENDED" not in classmates
+    assert digest(graded["class_dir"] / "alice" / "td_keras.py") == graded["before"]["alice"]
+    caches = output(graded["reports"]["outputs_and_caches"])
+    assert "WROTE" not in caches, caches
+    assert not (graded["out"] / ".cache" / "poison.json").exists()
+    assert not (graded["xdg"] / "td-keras-grader" / "x").exists()
+    assert not Path("/root/poison").exists()
+    data = output(graded["reports"]["write_public_data"])
+    assert "REFUSED data" in data
+    assert digest(DATA_FILE) == graded["before"]["data"]
+    assert digest(EXPECTED_FILE) == graded["before"]["expected"]
+
+
+def test_the_reference_cache_is_the_graders_alone(graded: dict) -> None:
+    cache = {p: digest(p) for p in (graded["xdg"] / "td-keras-grader").rglob("*.json")}
+    assert cache and cache == graded["cache_before"]
+    hidden = [p for p in cache if p.parent.name.startswith("hidden-")]
+    assert hidden, "the hidden sets' expectations are cached beside the public ones"
+    for path in hidden:
+        assert not str(path).startswith(str(ROOT / "assignments"))
+
+
+def test_proc_shows_only_the_question_itself(graded: dict) -> None:
+    printed = output(graded["reports"]["proc_tricks"])
+    assert "PIDS ['1']" in printed, printed
+    assert "READ" not in printed, printed
+
+
+def test_links_are_dropped_and_said(graded: dict) -> None:
+    for name in ("link_to_classmate", "link_to_reference"):
+        report = graded["reports"][name]
+        assert report["score"] == 0
+        assert any("td_keras.py is a link to something outside your folder" in note
+                   for q in report["questions"] for note in q["notes"]) or any(
+            "td_keras.py is a link" in note for note in report["notes"]), report["notes"]
+    honest = graded["reports"]["dangling_link"]
+    assert any("weights.npz is a link" in note for q in honest["questions"]
+               for note in q["notes"])
