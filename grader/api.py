@@ -202,6 +202,8 @@ def _report(assignment: Assignment, file: Path, results: list[QuestionResult],
             machine: list[str]) -> GradeReport:
     """Assemble the report; notes say once what concerns the whole submission."""
     notes = list(expected.notes)
+    if not options.instructor:
+        notes.append(translate(options.lang, "note.public_only"))
     notebook = imported.data.get("notebook") if imported.status == "ok" else None
     if notebook and (note := notebook_note(notebook, options.lang)):
         notes.insert(0, note)
@@ -227,6 +229,7 @@ def _report(assignment: Assignment, file: Path, results: list[QuestionResult],
         lang=options.lang,
         grader_version=__version__,
         duration=round(duration, 2),
+        hidden_sets=options.instructor,
     )
 
 

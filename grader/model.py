@@ -124,6 +124,7 @@ class GradeReport:
     lang: str = "en"
     grader_version: str = ""
     duration: float = 0.0
+    hidden_sets: bool = False  # instructor grading: the hidden argument sets were used too
 
     def to_json(self) -> dict[str, Any]:
         """Return the JSON form (the source of truth for every renderer)."""

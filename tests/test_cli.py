@@ -33,7 +33,7 @@ def test_reference_gets_full_marks(tmp_path: Path) -> None:
     assert (report["score"], report["max_score"]) == (20, 20)
     assert [q["status"] for q in report["questions"]] == ["passed"] * 14
     assert [q["id"] for q in report["questions"]] == [f"q{i}" for i in range(1, 15)]
-    assert "14 of 14 questions passed — 20 / 20" in done.stdout
+    assert "14 of 14 questions passed all public checks — 20 / 20" in done.stdout
     assert report["answers"]["q1"].startswith("MNIST")
 
 
@@ -54,7 +54,7 @@ def test_grade_in_the_assignment_folder_with_question_ids(tmp_path: Path) -> Non
     shutil.copy(REFERENCE_DIR / "td_keras.py", folder / "td_keras.py")
     done = run_grade("q4", "Q13", "--lang", "en", cwd=folder)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "2 of 2 questions passed — 2.5 / 2.5" in done.stdout
+    assert "2 of 2 questions passed all public checks — 2.5 / 2.5" in done.stdout
 
 
 @pytest.mark.parametrize("args,needle", [

@@ -340,7 +340,7 @@ def test_pytest_plugin_runs_one_test_per_question(tmp_path: Path) -> None:
     out = {name: process.communicate(timeout=300)[0] for name, process in running.items()}
     assert running["good"].returncode == 0, out["good"]
     assert "2 passed, 12 deselected" in out["good"]
-    assert "2 of 2 questions passed — 2.5 / 2.5" in out["good"]  # one grading for the session
+    assert "2 of 2 questions passed all public checks — 2.5 / 2.5" in out["good"]  # one grading for the session
     assert running["bad"].returncode == 1, out["bad"]
     assert "1 failed, 1 passed, 12 deselected" in out["bad"]
     assert "✗ Q4: parameter count — expected within 5% of 134,794, got 50,890." in out["bad"]

@@ -16,7 +16,7 @@ from typing import Any
 
 from grader import __version__
 from grader.model import GRADER_ERROR, GradeReport
-from grader.observe.child import COPY_SKIP, MAX_COPIED_FILE
+from grader.observe.workspace import COPY_SKIP, MAX_COPIED_FILE
 from grader.render.json_report import write_atomically
 from grader.runner import RunOptions, options_json
 

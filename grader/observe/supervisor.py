@@ -40,7 +40,7 @@ from grader.observe.workspace import CopyReport, copy_submission, give_to
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAX_RESULT_BYTES = 16 * 1024 * 1024
 CLAIMABLE_STATUSES = frozenset({"ok", "not_implemented", "error", "memory"})
-THREAD_ALLOWANCE = 64  # RLIMIT_NPROC counts threads too: room for TensorFlow's pools
+THREAD_ALLOWANCE = 256  # RLIMIT_NPROC counts threads too: room for TensorFlow's pools
 POLL_SECONDS = 0.05
 MEMORY_POLL_SECONDS = 0.2  # RLIMIT_AS stops most excess at once; this catches process trees
 FAULT_FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<function>\S+)')

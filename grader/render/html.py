@@ -166,7 +166,8 @@ def report_view(report: GradeReport) -> dict[str, Any]:
         "submission": report.submission,
         "score": points(report.score), "max_score": points(report.max_score),
         "percent": round(100 * share), "tone": "ok" if passed == len(report.questions) else "bad",
-        "passed_count": translate(lang, "html.passed_count", passed=passed,
+        "passed_count": translate(lang, "html.passed_count" if report.hidden_sets
+                                  else "html.passed_count_public", passed=passed,
                                   total=len(report.questions)),
         "questions": [question_view(q, lang) for q in report.questions],
         "limits": limits_view(report),

@@ -53,7 +53,8 @@ def render_question(result: QuestionResult, lang: str, colour: bool = False) -> 
 def render_summary(report: GradeReport) -> str:
     """Return the summary line."""
     passed = sum(1 for q in report.questions if q.status == PASSED)
-    return translate(report.lang, "report.summary", passed=passed, total=len(report.questions),
+    key = "report.summary" if report.hidden_sets else "report.summary_public"
+    return translate(report.lang, key, passed=passed, total=len(report.questions),
                      score=_points(report.score), max_score=_points(report.max_score))
 
 
