@@ -40,6 +40,9 @@ def add_grading_options(parser: argparse.ArgumentParser, parallel: int, parallel
                         help="multiply every question's time limit (slow machines)")
     parser.add_argument("--memory-mb", type=int, default=RunOptions().memory_mb,
                         help="memory budget per question in MB (default: %(default)s)")
+    parser.add_argument("--max-processes", type=int, default=RunOptions().max_processes,
+                        help="processes a question's code may have alive at once "
+                             "(default: %(default)s)")
     parser.add_argument("--reference", type=Path, metavar="DIR",
                         help="the reference solution's folder (instructors)")
     parser.add_argument("--no-reference", action="store_true",
@@ -59,8 +62,10 @@ def grading_options(parser: argparse.ArgumentParser, args: argparse.Namespace,
     Instructor grading (hidden argument sets, a class) refuses to run where student code cannot
     be sandboxed, unless --unsafe says the instructor accepts it.
     """
-    if args.parallel < 1 or args.timeout_scale <= 0 or args.memory_mb < 256:
-        parser.error("--parallel must be ≥ 1, --timeout-scale > 0 and --memory-mb ≥ 256")
+    if (args.parallel < 1 or args.timeout_scale <= 0 or args.memory_mb < 256
+            or args.max_processes < 2):
+        parser.error("--parallel must be ≥ 1, --timeout-scale > 0, --memory-mb ≥ 256 and "
+                     "--max-processes ≥ 2")
     if instructor and not args.unsafe and not sandbox_available():
         parser.error(UNSAFE_MESSAGE)
     reference = args.reference or (None if args.no_reference else
@@ -69,6 +74,7 @@ def grading_options(parser: argparse.ArgumentParser, args: argparse.Namespace,
         parser.error("instructor grading calls every function with hidden argument sets, kept "
                      "beside the reference solution (hidden_args.toml): give --reference DIR")
     run = RunOptions(parallel=args.parallel, memory_mb=args.memory_mb,
+                     max_processes=args.max_processes,
                      timeout_scale=args.timeout_scale, notebook_mode=args.notebook_mode)
     return GradeOptions(questions=questions, lang=args.lang, run=run,
                         reference_dir=args.reference, use_reference=not args.no_reference,

@@ -242,13 +242,16 @@ def build_linear_classifier(input_dim, n_classes):
 def test_a_fork_bomb_is_stopped_by_the_process_budget(tmp_path: Path) -> None:
     before = len(list(Path("/proc").glob("[0-9]*")))
     folder = make_variant(tmp_path, FORK_BOMB)
-    done, _ = grade_cli(folder, "q1", "q2", "-j", "1", json_path=tmp_path / "r.json")
+    # A small budget: the bomb passes it within a few forks even on a loaded machine, so the
+    # verdict is the same whatever else the machine is doing.
+    done, _ = grade_cli(folder, "q1", "q2", "-j", "1", "--max-processes", "32",
+                        json_path=tmp_path / "r.json")
     assert done.returncode == 1, done.stdout + done.stderr
     report = json.loads((tmp_path / "r.json").read_text())
     q1, q2 = report["questions"]
     assert q1["status"] == "passed"
     assert q2["status"] == "crashed"
-    assert q2["message"].startswith("stopped: it started more than 256 processes while running "
+    assert q2["message"].startswith("stopped: it started more than 32 processes while running "
                                     "build_linear_classifier(input_dim=784, n_classes=10)")
     deadline = time.monotonic() + 10  # the kernel tears a killed namespace down asynchronously
     while len(list(Path("/proc").glob("[0-9]*"))) > before + 20 and time.monotonic() < deadline:
@@ -273,10 +276,21 @@ def test_a_supervisor_that_vanished_costs_its_question_only(tmp_path: Path) -> N
     from grader.observe.worker import _finished
 
     job = {"id": "q3", "question": "q3", "function": "build_mlp"}
-    killed = _finished(4242, job, tmp_path)  # no result, no error: killed from outside
+    killed = _finished("a1", job, tmp_path)  # no result, no error: killed from outside
     assert killed["id"] == "q3"
     observation = Observation.from_json({k: v for k, v in killed.items() if k != "id"})
     assert (observation.status, observation.failure.where) == ("crashed", "build_mlp")
-    (tmp_path / "4243.err").write_text("Traceback …\nRuntimeError: boom\n", encoding="utf-8")
-    failed = _finished(4243, job, tmp_path)
+    (tmp_path / "b2.err").write_text("Traceback …\nRuntimeError: boom\n", encoding="utf-8")
+    failed = _finished("b2", job, tmp_path)
     assert failed["status"] == "grader_error" and failed["failure"]["message"] == "RuntimeError: boom"
+    assert not (tmp_path / "b2.err").exists()  # read once: never another job's result
+
+
+def test_a_result_left_by_an_earlier_job_is_never_read_again(tmp_path: Path) -> None:
+    from grader.observe.worker import _finished
+
+    (tmp_path / "c3.json").write_text('{"kind": "observation", "id": "_import"}', encoding="utf-8")
+    first = _finished("c3", {"id": "q1", "question": "q1", "function": "f"}, tmp_path)
+    assert first["id"] == "q1"  # the worker's own job id, whatever the file says
+    again = _finished("c3", {"id": "q2", "question": "q2", "function": "g"}, tmp_path)
+    assert again["status"] == "crashed" and again["id"] == "q2"

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.skipif(not namespaces_allowed(),
 
 QUESTIONS = "q1,q4,q13"
 RUN_TIMEOUT = 900
+SECRET = "s3cr3t-token-of-the-instructor"
 EXPECTED_FILE = ROOT / "assignments" / "td_keras_mlp" / "expected_observations.json"
 DATA_FILE = ROOT / "assignments" / "td_keras_mlp" / "data" / "mnist_subset.npz"
 
@@ -74,11 +75,11 @@ def replayed(question, args):
 
 ATTACKS = {
     # 1. Rewriting the grader from inside.
-    "replay_observers": STUBS + REPLAY + '''
+    "replay-observers": STUBS + REPLAY + '''
 for name in list(observers.OBSERVERS):
     observers.OBSERVERS[name] = (lambda q: lambda module, ctx, args: replayed(q, args))(name)
 ''',
-    "patch_observe_set": STUBS + REPLAY + '''
+    "patch-observe-set": STUBS + REPLAY + '''
 import grader.observe.child as child
 
 
@@ -89,7 +90,7 @@ def forged(observer, module, ctx, job, arg_set):
 
 child.observe_set = forged
 ''',
-    "patch_serializer": STUBS + REPLAY + FIND_JOB + '''
+    "patch-serializer": STUBS + REPLAY + FIND_JOB + '''
 import grader.observe.context as context
 
 job, ctx = grading_job()
@@ -108,7 +109,7 @@ json.dumps = forging_dumps
 context.dumps = lambda data: forging_dumps(data, sort_keys=True)
 ''',
     # 2. Forging the channel.
-    "forge_result_file": STUBS + REPLAY + FIND_JOB + '''
+    "forge-result-file": STUBS + REPLAY + FIND_JOB + '''
 import os
 
 job, ctx = grading_job()
@@ -120,7 +121,7 @@ if job.question != "_import":
     (ctx.workdir.parent / "result.json").write_text(json.dumps(forged))
     os._exit(0)
 ''',
-    "claim_grader_error": STUBS + FIND_JOB + '''
+    "claim-grader-error": STUBS + FIND_JOB + '''
 import json
 import os
 
@@ -132,7 +133,7 @@ claim = {"kind": "observation", "schema": 1, "question": "q4", "status": "grader
 (ctx.workdir.parent / "result.json").write_text(json.dumps(claim))
 os._exit(0)
 ''',
-    "huge_result": STUBS + FIND_JOB + '''
+    "huge-result": STUBS + FIND_JOB + '''
 import os
 
 job, ctx = grading_job()
@@ -141,7 +142,7 @@ if job.question != "_import":
         out.write('{"kind": "observation", "pad": "' + "x" * (40 << 20) + '"}')
     os._exit(0)
 ''',
-    "result_is_a_link": STUBS + FIND_JOB + '''
+    "result-is-a-link": STUBS + FIND_JOB + '''
 import os
 
 job, ctx = grading_job()
@@ -149,7 +150,7 @@ if job.question != "_import":
     os.symlink("{alice_report}", ctx.workdir.parent / "result.json")
     os._exit(0)
 ''',
-    "write_every_descriptor": STUBS + '''
+    "write-every-descriptor": STUBS + '''
 import json
 import os
 
@@ -162,7 +163,7 @@ for fd in range(3, 1024):
         reached.append(fd)
     except OSError:
         pass
-print("REACHED", reached)
+print("REACHED", [os.readlink(f"/proc/self/fd/{fd}") for fd in reached])
 ''',
     # 3. Seeing the machine: classmates, outputs, caches, /proc.
     "classmates": STUBS + '''
@@ -180,7 +181,7 @@ try:
 except OSError as exc:
     print("REFUSED append", type(exc).__name__)
 ''',
-    "outputs_and_caches": STUBS + '''
+    "outputs-and-caches": STUBS + '''
 import os
 
 for path in ["{out}/.cache/poison.json", "{out}/students/alice.json", "{xdg}/td-keras-grader/x",
@@ -193,7 +194,7 @@ for path in ["{out}/.cache/poison.json", "{out}/students/alice.json", "{xdg}/td-
     except OSError as exc:
         print("REFUSED", path, type(exc).__name__)
 ''',
-    "proc_tricks": STUBS + '''
+    "proc-tricks": STUBS + '''
 import os
 
 print("PIDS", sorted(p for p in os.listdir("/proc") if p.isdigit()))
@@ -204,7 +205,7 @@ for path in ["/proc/{test_pid}/root{reference}", "/proc/{test_pid}/cmdline",
     except OSError as exc:
         print("REFUSED", path, type(exc).__name__)
 ''',
-    "kill_everything": STUBS + '''
+    "kill-everything": STUBS + '''
 import os
 import signal
 
@@ -215,7 +216,12 @@ for pid in [int(p) for p in os.listdir("/proc") if p.isdigit()] + [-1]:
     except OSError:
         pass
 ''',
-    "write_public_data": STUBS + '''
+    "environment": STUBS + '''
+import os
+
+print("ENVIRONMENT", sorted(os.environ.items()))
+''',
+    "write-public-data": STUBS + '''
 try:
     with open("{data_file}", "r+b") as data:
         data.write(b"poison")
@@ -240,20 +246,20 @@ def make_class(root: Path, paths: dict[str, str]) -> Path:
         (class_dir / name / "td_keras.py").write_text(text, encoding="utf-8")
     # 4. Links in a submission: to a classmate, to the reference, and one dangling beside
     # honest code.
-    (class_dir / "link_to_classmate").mkdir()
-    (class_dir / "link_to_classmate" / "td_keras.py").symlink_to(class_dir / "alice" / "td_keras.py")
-    (class_dir / "link_to_reference").mkdir()
-    (class_dir / "link_to_reference" / "td_keras.py").symlink_to(REFERENCE)
-    (class_dir / "dangling_link").mkdir()
-    shutil.copy(REFERENCE, class_dir / "dangling_link" / "td_keras.py")
-    (class_dir / "dangling_link" / "weights.npz").symlink_to("/nonexistent/weights.npz")
+    (class_dir / "link-to-classmate").mkdir()
+    (class_dir / "link-to-classmate" / "td_keras.py").symlink_to(class_dir / "alice" / "td_keras.py")
+    (class_dir / "link-to-reference").mkdir()
+    (class_dir / "link-to-reference" / "td_keras.py").symlink_to(REFERENCE)
+    (class_dir / "dangling-link").mkdir()
+    shutil.copy(REFERENCE, class_dir / "dangling-link" / "td_keras.py")
+    (class_dir / "dangling-link" / "weights.npz").symlink_to("/nonexistent/weights.npz")
     # 5. Hard-coded dimensions: right for the contract's own call only.
     hard = REFERENCE.read_text(encoding="utf-8").replace(
         "    target = _mlp(input_dim, n_classes, 3).count_params()",
         "    input_dim, n_classes = 784, 10\n    target = _mlp(input_dim, n_classes, 3).count_params()")
     assert hard != REFERENCE.read_text(encoding="utf-8")
-    (class_dir / "hard_coded").mkdir()
-    (class_dir / "hard_coded" / "td_keras.py").write_text(hard, encoding="utf-8")
+    (class_dir / "hard-coded").mkdir()
+    (class_dir / "hard-coded" / "td_keras.py").write_text(hard, encoding="utf-8")
     return class_dir
 
 
@@ -287,7 +293,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
     class_dir = make_class(root, paths)
     before = {"alice": digest(class_dir / "alice" / "td_keras.py"), "data": digest(DATA_FILE),
               "expected": digest(EXPECTED_FILE)}
-    env = {**os.environ, "XDG_CACHE_HOME": str(xdg)}
+    env = {**os.environ, "XDG_CACHE_HOME": str(xdg), "GRADER_SECRET_TOKEN": SECRET}
     first = run_bulk(class_dir, out, env)
     first_reports = reports(out)
     cache_before = {p: digest(p) for p in (xdg / "td-keras-grader").rglob("*.json")}
@@ -312,21 +318,21 @@ def test_the_runs_end_normally_with_every_student(graded: dict) -> None:
         done = graded[run]
         assert done.returncode == 0, done.stdout + done.stderr
         assert "Traceback" not in done.stdout + done.stderr
-    keys = set(ATTACKS) | {"alice", "bob", "link_to_classmate", "link_to_reference",
-                           "dangling_link", "hard_coded"}
+    keys = set(ATTACKS) | {"alice", "bob", "link-to-classmate", "link-to-reference",
+                           "dangling-link", "hard-coded"}
     assert set(graded["reports"]) == keys
     assert "from cache" in graded["second"].stdout
 
 
 @pytest.mark.parametrize("run", ["reports", "again"])
 def test_honest_classmates_keep_full_marks(graded: dict, run: str) -> None:
-    for name in ("alice", "bob", "dangling_link"):
+    for name in ("alice", "bob", "dangling-link"):
         report = graded[run][name]
         assert score(report) == report["max_score"], (name, [
             (q["id"], q["status"], q["message"]) for q in report["questions"]])
 
 
-@pytest.mark.parametrize("attack", sorted(ATTACKS) + ["link_to_classmate", "link_to_reference"])
+@pytest.mark.parametrize("attack", sorted(ATTACKS) + ["link-to-classmate", "link-to-reference"])
 def test_no_attacker_beats_its_honest_score(graded: dict, attack: str) -> None:
     # Each attacker's own functions are stubs (honest score 0) — but q1 takes no argument, and
     # writing its expected dictionary literally is a right answer, so a replay of it is too.
@@ -339,22 +345,25 @@ def test_no_attacker_beats_its_honest_score(graded: dict, attack: str) -> None:
 
 
 def test_replayed_expectations_fail_the_hidden_sets(graded: dict) -> None:
-    q4 = next(q for q in graded["reports"]["replay_observers"]["questions"] if q["id"] == "q4")
+    q4 = next(q for q in graded["reports"]["replay-observers"]["questions"] if q["id"] == "q4")
     failed = [c for c in q4["checks"] if c["status"] != "passed"]
     assert failed and all("set=hidden-1" in c["id"] for c in failed)
 
 
 def test_hard_coded_dimensions_lose_points(graded: dict) -> None:
-    q4 = next(q for q in graded["reports"]["hard_coded"]["questions"] if q["id"] == "q4")
+    q4 = next(q for q in graded["reports"]["hard-coded"]["questions"] if q["id"] == "q4")
     assert q4["score"] < q4["max_score"]
     assert any("Q4 with input_dim=20, n_classes=3" in c["message"] for c in q4["checks"]
                if c["status"] == "failed"), q4["checks"]
 
 
 def test_the_channel_carries_nothing_foreign(graded: dict) -> None:
-    printed = output(graded["reports"]["write_every_descriptor"])
-    assert "REACHED []" in printed, printed
-    claimed = graded["reports"]["claim_grader_error"]
+    printed = output(graded["reports"]["write-every-descriptor"])
+    reached = [line for line in printed.splitlines() if line.startswith("REACHED")]
+    assert reached, printed
+    for line in reached:  # only the question's own files (its fault dump), never a pipe
+        assert "pipe:" not in line and "socket:" not in line, line
+    claimed = graded["reports"]["claim-grader-error"]
     assert {q["status"] for q in claimed["questions"]} <= {"error", "not_implemented"}
     assert not any("namespace" in note for note in claimed["notes"])
 
@@ -363,12 +372,13 @@ def test_nothing_outside_the_submission_is_seen_or_changed(graded: dict) -> None
     classmates = output(graded["reports"]["classmates"])
     assert "SEEN" not in classmates and "APPENDED" not in classmates
     assert digest(graded["class_dir"] / "alice" / "td_keras.py") == graded["before"]["alice"]
-    caches = output(graded["reports"]["outputs_and_caches"])
-    assert "WROTE" not in caches, caches
+    caches = output(graded["reports"]["outputs-and-caches"])
+    assert "REFUSED /root/poison" in caches, caches  # the /tmp paths exist only in its own /tmp
+    assert not (graded["out"] / "students" / "alice.json").read_text().startswith("{}")
     assert not (graded["out"] / ".cache" / "poison.json").exists()
     assert not (graded["xdg"] / "td-keras-grader" / "x").exists()
     assert not Path("/root/poison").exists()
-    data = output(graded["reports"]["write_public_data"])
+    data = output(graded["reports"]["write-public-data"])
     assert "REFUSED data" in data
     assert digest(DATA_FILE) == graded["before"]["data"]
     assert digest(EXPECTED_FILE) == graded["before"]["expected"]
@@ -383,19 +393,26 @@ def test_the_reference_cache_is_the_graders_alone(graded: dict) -> None:
         assert not str(path).startswith(str(ROOT / "assignments"))
 
 
+def test_the_graders_environment_stays_with_the_grader(graded: dict) -> None:
+    printed = output(graded["reports"]["environment"])
+    assert "ENVIRONMENT" in printed
+    assert SECRET not in printed and "GRADER_SECRET_TOKEN" not in printed
+    assert "XDG_CACHE_HOME" not in printed
+
+
 def test_proc_shows_only_the_question_itself(graded: dict) -> None:
-    printed = output(graded["reports"]["proc_tricks"])
+    printed = output(graded["reports"]["proc-tricks"])
     assert "PIDS ['1']" in printed, printed
     assert "READ" not in printed, printed
 
 
 def test_links_are_dropped_and_said(graded: dict) -> None:
-    for name in ("link_to_classmate", "link_to_reference"):
+    for name in ("link-to-classmate", "link-to-reference"):
         report = graded["reports"][name]
         assert report["score"] == 0
         assert any("td_keras.py is a link to something outside your folder" in note
                    for q in report["questions"] for note in q["notes"]) or any(
             "td_keras.py is a link" in note for note in report["notes"]), report["notes"]
-    honest = graded["reports"]["dangling_link"]
+    honest = graded["reports"]["dangling-link"]
     assert any("weights.npz is a link" in note for q in honest["questions"]
                for note in q["notes"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,8 +40,10 @@ class ObserveContext:
 
     def progress(self, where: str) -> None:
         """Tell the supervisor which student call is running (used in timeout messages)."""
-        if self.progress_file is not None:
-            self.progress_file.write_text(where, encoding="utf-8")
+        if self.progress_file is not None:  # whole or absent, even with forked copies writing
+            temporary = self.progress_file.with_name(f".progress-{os.getpid()}")
+            temporary.write_text(where, encoding="utf-8")
+            os.replace(temporary, self.progress_file)
 
 
 def format_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:

@@ -40,6 +40,9 @@ from grader.observe.workspace import CopyReport, copy_submission, give_to
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAX_RESULT_BYTES = 16 * 1024 * 1024
 CLAIMABLE_STATUSES = frozenset({"ok", "not_implemented", "error", "memory"})
+KEPT_VARIABLES = frozenset({"PATH", "LANG", "LANGUAGE", "TZ", "PYTHONHASHSEED", "KERAS_BACKEND",
+                            "MPLBACKEND", "PYTHONPATH", "VIRTUAL_ENV"})
+KEPT_PREFIXES = ("LC_", "TF_", "OMP_", "OPENBLAS_", "MKL_")
 THREAD_ALLOWANCE = 256  # RLIMIT_NPROC counts threads too: room for TensorFlow's pools
 POLL_SECONDS = 0.05
 MEMORY_POLL_SECONDS = 0.2  # RLIMIT_AS stops most excess at once; this catches process trees
@@ -103,7 +106,9 @@ def run_child(job: Job, budgets: Budgets, jobdir: Path, write_fd: int, status_fd
     os.write(status_fd, json.dumps(sandbox).encode())
     os.close(status_fd)
     scratch = jobdir / "scratch"
-    os.environ.update(HOME=str(scratch), TMPDIR=str(scratch), MPLCONFIGDIR=str(scratch))
+    kept = {k: v for k, v in os.environ.items() if k in KEPT_VARIABLES or k.startswith(KEPT_PREFIXES)}
+    os.environ.clear()  # the grader's environment may hold secrets (tokens, credentials)
+    os.environ.update(kept, HOME=str(scratch), TMPDIR=str(scratch), MPLCONFIGDIR=str(scratch))
     tempfile.tempdir = None
     fault_file = open(jobdir / "fault.txt", "w")  # noqa: SIM115 - must outlive this frame
     faulthandler.enable(fault_file)

@@ -13,6 +13,7 @@ import argparse
 import importlib
 import json
 import os
+import secrets
 import select
 import sys
 import tempfile
@@ -44,8 +45,12 @@ def preload(modules: list[str]) -> None:
         importlib.import_module(name)
 
 
-def _start_job(job: dict[str, Any], results_dir: Path) -> int:
-    """Fork a supervisor for the job; it writes its observation to results_dir/<pid>.json."""
+def _start_job(job: dict[str, Any], results_dir: Path, token: str) -> int:
+    """Fork a supervisor for the job; it writes its observation to results_dir/<token>.json.
+
+    The token is new for every job, so no file left by an earlier job (whose supervisor had the
+    same pid) can ever be read as this job's result.
+    """
     pid = os.fork()
     if pid != 0:
         return pid
@@ -55,28 +60,30 @@ def _start_job(job: dict[str, Any], results_dir: Path) -> int:
         from grader.observe.supervisor import supervise
 
         observation = supervise(job)
-        observation["id"] = job["id"]
-        (results_dir / f"{os.getpid()}.json").write_text(json.dumps(observation), encoding="utf-8")
+        (results_dir / f"{token}.json").write_text(json.dumps(observation), encoding="utf-8")
     except BaseException:  # noqa: BLE001 - reported below as a grader error
-        (results_dir / f"{os.getpid()}.err").write_text(traceback.format_exc(), encoding="utf-8")
+        (results_dir / f"{token}.err").write_text(traceback.format_exc(), encoding="utf-8")
         code = 1
     finally:
         os._exit(code)
 
 
-def _finished(pid: int, job: dict[str, Any], results_dir: Path) -> dict[str, Any]:
-    """Read a supervisor's observation, or report that the supervisor itself failed."""
-    result = results_dir / f"{pid}.json"
-    if result.exists():
-        return json.loads(result.read_text(encoding="utf-8"))
-    error = results_dir / f"{pid}.err"
-    if not error.exists():  # killed from outside: only the question's own code could reach it
-        return _without_result(job, "crashed", Failure(
-            "crashed", "Signal", "the process supervising your code was killed",
-            job.get("function", "")))
-    details = error.read_text(encoding="utf-8")
-    return _without_result(job, "grader_error", Failure(
-        "grader", "SupervisorFailed", details.strip().splitlines()[-1][:300]), details[-4000:])
+def _finished(token: str, job: dict[str, Any], results_dir: Path) -> dict[str, Any]:
+    """Read (and remove) a supervisor's observation, or report that the supervisor failed."""
+    result, error = results_dir / f"{token}.json", results_dir / f"{token}.err"
+    try:
+        if result.exists():
+            return {**json.loads(result.read_text(encoding="utf-8")), "id": job["id"]}
+        if not error.exists():  # killed from outside: only the question's own code could reach it
+            return _without_result(job, "crashed", Failure(
+                "crashed", "Signal", "the process supervising your code was killed",
+                job.get("function", "")))
+        details = error.read_text(encoding="utf-8")
+        return _without_result(job, "grader_error", Failure(
+            "grader", "SupervisorFailed", details.strip().splitlines()[-1][:300]), details[-4000:])
+    finally:
+        result.unlink(missing_ok=True)
+        error.unlink(missing_ok=True)
 
 
 def _without_result(job: dict[str, Any], status: str, failure: Failure, output: str = ""
@@ -88,7 +95,7 @@ def _without_result(job: dict[str, Any], status: str, failure: Failure, output: 
 
 def serve(in_fd: int, out: IO[str]) -> None:
     """Run jobs read from in_fd until it closes, writing observations as they finish."""
-    running: dict[int, dict[str, Any]] = {}
+    running: dict[int, tuple[str, dict[str, Any]]] = {}
     pending = b""
     with tempfile.TemporaryDirectory(prefix="grade-worker-") as tmp:
         results_dir = Path(tmp)
@@ -102,11 +109,13 @@ def serve(in_fd: int, out: IO[str]) -> None:
                 *lines, pending = pending.split(b"\n")
                 for line in filter(None, (raw.strip() for raw in lines)):
                     job = json.loads(line)
-                    running[_start_job(job, results_dir)] = job
+                    token = secrets.token_hex(16)
+                    running[_start_job(job, results_dir, token)] = (token, job)
             for pid in list(running):
                 done, _ = os.waitpid(pid, os.WNOHANG)
                 if done:
-                    out.write(json.dumps(_finished(pid, running.pop(pid), results_dir)) + "\n")
+                    token, job = running.pop(pid)
+                    out.write(json.dumps(_finished(token, job, results_dir)) + "\n")
                     out.flush()
 
 
