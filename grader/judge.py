@@ -20,7 +20,7 @@ from grader.model import (
     Observation,
     QuestionResult,
 )
-from grader.scoring import question_score
+from grader.scoring import question_score, score_criteria
 
 SKIPPED = "skipped"
 
@@ -112,11 +112,11 @@ def judge_question(assignment: str, question: Question, expected: Observation | 
     try:
         checks = run_checks(rubric, question.id, expected.data, actual.data, lang)
         attachments = collect_attachments(question.id, expected.data, actual.data, lang)
+        criteria = score_criteria(question, checks, lang)
     except Exception as exc:  # noqa: BLE001 - a check that breaks is the grader's fault
         return QuestionResult(score=0.0, status=GRADER_ERROR, **base,
                               message=translate(lang, "q.grader_error"),
                               failure=Failure("judge", type(exc).__name__, str(exc)[:500]))
     passed = all(c.status == PASSED for c in checks)
-    return QuestionResult(score=question_score(question.points, checks),
-                          status=PASSED if passed else FAILED, checks=checks,
-                          attachments=attachments, **base)
+    return QuestionResult(score=question_score(criteria), status=PASSED if passed else FAILED,
+                          checks=checks, criteria=criteria, attachments=attachments, **base)
