@@ -214,7 +214,7 @@ def describe_run(model: keras.Model, input_dim: int, settings: dict[str, Any] | 
     A model whose call raises is the student's error: raised as StudentCodeError, with their frames.
     """
     x = run_batch(input_dim)
-    where = f"model(x), x of shape ({RUN_BATCH}, {input_dim}),"
+    where = f"model(x) with x of shape ({RUN_BATCH}, {input_dim})"
     try:
         output = model(x, training=False)
         values = np.asarray(keras.ops.convert_to_numpy(output), dtype="float64")
@@ -240,7 +240,10 @@ def describe_model(model: Any, input_dim: int | None = None, run: bool = True) -
         return {"is_model": False, "type": type(model).__name__}
     notes = []
     if not model.built and input_dim is not None:
-        model.build((None, input_dim))
+        try:
+            model.build((None, input_dim))
+        except BaseException as exc:  # noqa: BLE001 - a subclass's build() is student code
+            raise StudentCodeError(exc, f"model.build((None, {input_dim}))") from exc
         notes.append("model_built_by_grader")
     layers = [
         describe_layer(layer)
