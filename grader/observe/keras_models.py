@@ -191,14 +191,16 @@ def training_step(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict[str,
     """Train one step on (x, y), say whether the weights changed, then put them back."""
     variables = _variables(model)
     before = [keras.ops.convert_to_numpy(v).copy() for v in variables]
-    eager = model.run_eagerly
+    eager = None
     try:
+        eager = model.run_eagerly
         model.run_eagerly = True  # one step: tracing a graph would cost more than running it
         model.train_on_batch(x, y)
     except Exception as exc:  # noqa: BLE001 - the loss may not fit the model: a failed check
         return {"trained": False, "train_error": f"{type(exc).__name__}: {exc}"[:300]}
     finally:
-        model.run_eagerly = eager
+        if eager is not None:
+            model.run_eagerly = eager
         model.train_function = None  # the next fit builds its own (traced) step
     after = [keras.ops.convert_to_numpy(v) for v in variables]
     changed = any(not np.array_equal(a, b) for a, b in zip(before, after, strict=True))
@@ -214,13 +216,16 @@ def describe_run(model: keras.Model, input_dim: int, settings: dict[str, Any] | 
     A model whose call raises is the student's error: raised as StudentCodeError, with their frames.
     """
     x = run_batch(input_dim)
-    where = f"model(x) with x of shape ({RUN_BATCH}, {input_dim})"
     try:
         output = model(x, training=False)
-        values = np.asarray(keras.ops.convert_to_numpy(output), dtype="float64")
     except BaseException as exc:  # noqa: BLE001 - the student's call() or layers raised
-        raise StudentCodeError(exc, where) from exc
-    info: dict[str, Any] = {"batch": RUN_BATCH, "output_shape": [int(d) for d in values.shape]}
+        raise StudentCodeError(exc, f"model(x) with x of shape ({RUN_BATCH}, {input_dim})") from exc
+    info: dict[str, Any] = {"batch": RUN_BATCH, "output_shape": None, "rows_sum_to_one": False}
+    try:
+        values = np.asarray(keras.ops.convert_to_numpy(output), dtype="float64")
+    except Exception:  # noqa: BLE001 - several outputs, or not a tensor: no shape to report
+        return {**info, "trained": False, "train_error": f"output of type {type(output).__name__}"}
+    info["output_shape"] = [int(d) for d in values.shape]
     finite = bool(np.isfinite(values).all())
     info["rows_sum_to_one"] = bool(finite and values.ndim == 2 and (values >= 0).all()
                                    and np.allclose(values.sum(axis=1), 1.0, atol=1e-3))
