@@ -2,18 +2,53 @@
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from grader.argsets import ArgSet, public_sets
 
 DEFAULT_ASSIGNMENT_DIR = Path(__file__).resolve().parent.parent / "assignments" / "td_keras_mlp"
 
 
+SELECTOR = re.compile(r"^check_\w+(\[\w+=[^,\[\]=]+(,\w+=[^,\[\]=]+)*\])?$")
+TOP_KEYS = {"name": True, "module": True, "title_en": False, "title_fr": False,
+            "default_timeout": False, "questions": True}
+QUESTION_KEYS = {"id": True, "function": True, "points": True, "title_en": True, "title_fr": True,
+                 "timeout": False, "preload": False, "eager": False, "criteria": True,
+                 "args": False}
+CRITERION_KEYS = {"id": True, "points": True, "title_en": True, "title_fr": True, "checks": True,
+                  "subject": False}
+
+
+class AssignmentError(ValueError):
+    """`assignment.toml` is malformed; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A line of the marking sheet: all-or-nothing points for a group of checks."""
+
+    id: str
+    points: float
+    title_en: str
+    title_fr: str
+    checks: tuple[str, ...]
+    """Check selectors: a check function's name, optionally narrowed by parameters, e.g.
+    'check_dense_attribute[attribute=units]'."""
+    subject: bool = False  # what the question is about (vs what it carries over)
+
+    def title(self, lang: str) -> str:
+        """Return the title in the given language."""
+        return self.title_fr if lang == "fr" else self.title_en
+
+
 @dataclass(frozen=True)
 class Question:
-    """One graded question: the function it calls, its points and its titles."""
+    """One graded question: the function it calls, its points, titles and criteria."""
 
     id: str
     function: str
@@ -23,6 +58,7 @@ class Question:
     timeout: float
     preload: tuple[str, ...] = ()
     eager: bool = False  # run TensorFlow functions eagerly: faster for many tiny fits
+    criteria: tuple[Criterion, ...] = ()
     arg_sets: tuple[ArgSet, ...] = (ArgSet("public-1", {}),)  # the public argument sets
 
     def title(self, lang: str) -> str:
@@ -58,24 +94,95 @@ class Assignment:
 
 
 def load_assignment(directory: Path = DEFAULT_ASSIGNMENT_DIR) -> Assignment:
-    """Read `assignment.toml` from the assignment folder."""
+    """Read and validate `assignment.toml` from the assignment folder."""
     data = tomllib.loads((directory / "assignment.toml").read_text(encoding="utf-8"))
+    _check_keys(data, TOP_KEYS, "assignment.toml")
     default_timeout = float(data.get("default_timeout", 60))
-    questions = tuple(
-        Question(
-            id=q["id"],
-            function=q["function"],
-            points=float(q["points"]),
-            title_en=q["title_en"],
-            title_fr=q["title_fr"],
-            timeout=float(q.get("timeout", default_timeout)),
-            preload=tuple(q.get("preload", ())),
-            eager=bool(q.get("eager", False)),
-            arg_sets=public_sets(q.get("args", [])),
-        )
-        for q in data["questions"]
-    )
+    questions = tuple(_question(q, f"questions[{i}]", default_timeout)
+                      for i, q in enumerate(data["questions"]))
     return Assignment(data["name"], data["module"], directory, questions)
+
+
+def _check_keys(table: Any, keys: dict[str, bool], where: str) -> None:
+    """Refuse a table with unknown keys or without its required ones, naming the key."""
+    if not isinstance(table, dict):
+        raise AssignmentError(f"assignment.toml: {where} — expected a table, got {table!r}")
+    for key in sorted(set(table) - set(keys)):
+        raise AssignmentError(f"assignment.toml: {where}.{key} — unknown key "
+                              f"(known: {', '.join(sorted(keys))})")
+    for key in sorted(k for k, required in keys.items() if required and k not in table):
+        raise AssignmentError(f"assignment.toml: {where}.{key} — missing")
+
+
+def _question(q: dict[str, Any], where: str, default_timeout: float) -> Question:
+    """Build one question from its table, with its criteria validated."""
+    _check_keys(q, QUESTION_KEYS, where)
+    where = f"{where} ({q['id']})"
+    points = float(q["points"])
+    criteria = tuple(_criterion(c, f"{where}.criteria[{i}]") for i, c in enumerate(q["criteria"]))
+    validate_criteria(criteria, points, f"{where}.criteria")
+    return Question(
+        id=q["id"],
+        function=q["function"],
+        points=points,
+        title_en=q["title_en"],
+        title_fr=q["title_fr"],
+        timeout=float(q.get("timeout", default_timeout)),
+        preload=tuple(q.get("preload", ())),
+        eager=bool(q.get("eager", False)),
+        criteria=criteria,
+        arg_sets=_arg_sets(q.get("args", []), f"{where}.args"),
+    )
+
+
+def _arg_sets(tables: Any, where: str) -> tuple[ArgSet, ...]:
+    """Read a question's public argument sets (a list of tables of arguments)."""
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise AssignmentError(f"assignment.toml: {where} — expected [[questions.args]] tables of "
+                              f"arguments, got {tables!r}")
+    return public_sets(tables)
+
+
+def _criterion(c: dict[str, Any], where: str) -> Criterion:
+    """Build one criterion from its table."""
+    _check_keys(c, CRITERION_KEYS, where)
+    checks = c["checks"]
+    if not isinstance(checks, list) or not checks:
+        raise AssignmentError(f"assignment.toml: {where}.checks — expected a non-empty list of "
+                              f"check names, got {checks!r}")
+    for selector in checks:
+        if not isinstance(selector, str) or not SELECTOR.match(selector):
+            raise AssignmentError(f"assignment.toml: {where}.checks — {selector!r} is not a check "
+                                  "name such as 'check_loss' or 'check_dense_attribute[attribute=units]'")
+    if not isinstance(c["points"], int | float) or c["points"] <= 0:
+        raise AssignmentError(f"assignment.toml: {where}.points — expected a positive number, "
+                              f"got {c['points']!r}")
+    return Criterion(id=str(c["id"]), points=float(c["points"]), title_en=c["title_en"],
+                     title_fr=c["title_fr"], checks=tuple(checks), subject=bool(c.get("subject")))
+
+
+def validate_criteria(criteria: tuple[Criterion, ...], points: float, where: str) -> None:
+    """Points add up, the subject carries at least half, ids and selectors are not repeated."""
+    if not criteria:
+        raise AssignmentError(f"assignment.toml: {where} — expected at least one criterion")
+    total = sum(c.points for c in criteria)
+    if not math.isclose(total, points, abs_tol=1e-9):
+        raise AssignmentError(f"assignment.toml: {where}.points — expected a total of {points:g} "
+                              f"(the question's points), got {total:g}")
+    subject = sum(c.points for c in criteria if c.subject)
+    if subject < points / 2 - 1e-9:
+        raise AssignmentError(f"assignment.toml: {where}.subject — the criteria marked "
+                              f"subject = true carry {subject:g} of {points:g} points, expected "
+                              f"at least half")
+    seen: dict[str, str] = {}
+    for criterion in criteria:
+        if criterion.id in {c.id for c in criteria if c is not criterion}:
+            raise AssignmentError(f"assignment.toml: {where}.id — '{criterion.id}' is used twice")
+        for selector in criterion.checks:
+            if selector in seen:
+                raise AssignmentError(f"assignment.toml: {where}.checks — {selector!r} is in "
+                                      f"'{seen[selector]}' and '{criterion.id}'")
+            seen[selector] = criterion.id
 
 
 def normalize_question_id(text: str) -> str:

@@ -24,7 +24,7 @@ from grader.model import (
     Observation,
     QuestionResult,
 )
-from grader.scoring import question_score
+from grader.scoring import CriteriaError, question_score, score_criteria
 
 SKIPPED = "skipped"
 
@@ -154,10 +154,16 @@ def judge_question(assignment: str, question: Question, sets: Sequence[ArgSet],
         said = failure_message(status, got.failure, lang)
         checks += failed_set_checks(rubric, question.id, want, arg_set, said, lang)
         message, failure = message or said, failure or got.failure
+    try:
+        criteria = score_criteria(question, checks, lang)
+    except CriteriaError as exc:  # assignment.toml does not fit the checks: the grader's fault
+        return QuestionResult(score=0.0, status=GRADER_ERROR, **base,
+                              message=translate(lang, "q.grader_error"),
+                              failure=Failure("judge", type(exc).__name__, str(exc)[:500]))
     passed = all(c.status == PASSED for c in checks)
-    return QuestionResult(score=question_score(question.points, checks),
-                          status=PASSED if passed else FAILED, checks=tuple(checks),
-                          attachments=attachments, message=message, failure=failure, **base)
+    return QuestionResult(score=question_score(criteria), status=PASSED if passed else FAILED,
+                          checks=tuple(checks), criteria=criteria, attachments=attachments,
+                          message=message, failure=failure, **base)
 
 
 def _same_calls(expected: dict, actual: dict) -> bool:

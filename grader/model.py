@@ -92,6 +92,23 @@ class CheckResult:
 
 
 @dataclass(frozen=True)
+class CriterionResult:
+    """One line of the marking sheet: all-or-nothing points for a group of checks."""
+
+    id: str  # e.g. "dropout", unique within its question
+    title: str
+    points: float  # what the criterion is worth
+    score: float  # points when every check passed, else 0
+    subject: bool = False  # what the question is about (vs what it carries over)
+    checks: tuple[str, ...] = ()  # ids of the CheckResults it is made of, in order
+
+    @property
+    def passed(self) -> bool:
+        """Whether the criterion earned its points."""
+        return self.score == self.points
+
+
+@dataclass(frozen=True)
 class QuestionResult:
     """The graded outcome of one question."""
 
@@ -108,6 +125,9 @@ class QuestionResult:
     duration: float = 0.0
     attachments: dict[str, Any] = field(default_factory=dict)
     """JSON-safe extras for renderers: "figure" (base64 PNG), "layers" (stacks side by side)."""
+    criteria: tuple[CriterionResult, ...] = ()
+    """How the score was made: the question's criteria, each with its checks (empty when the
+    question could not be judged)."""
 
 
 @dataclass(frozen=True)
@@ -148,4 +168,6 @@ def _question_from_json(data: dict[str, Any]) -> QuestionResult:
     fields["failure"] = Failure.from_dict(fields["failure"]) if fields.get("failure") else None
     fields["notes"] = tuple(fields.get("notes", ()))
     fields["attachments"] = dict(fields.get("attachments") or {})
+    fields["criteria"] = tuple(CriterionResult(**{**c, "checks": tuple(c.get("checks", ()))})
+                               for c in fields.get("criteria", ()))
     return QuestionResult(**fields)

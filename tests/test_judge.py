@@ -13,7 +13,7 @@ from grader.argsets import split_sets
 from grader.assignment import load_assignment, normalize_question_id
 from grader.judge import judge_question
 from grader.messages import CATALOG
-from grader.model import CheckResult, GradeReport, Observation, QuestionResult
+from grader.model import CriterionResult, GradeReport, Observation, QuestionResult
 from grader.reference import load_expected
 from grader.scoring import exit_code, question_score
 
@@ -189,9 +189,8 @@ def test_failed_observation_gives_one_line_per_question() -> None:
 
 
 def test_scoring_and_exit_code_policy() -> None:
-    checks = [CheckResult("a", "passed", ""), CheckResult("b", "failed", ""),
-              CheckResult("c", "skipped", "")]
-    assert question_score(1.5, checks) == 0.5
+    criteria = [CriterionResult("a", "A", 1.0, 1.0), CriterionResult("b", "B", 0.5, 0.0)]
+    assert question_score(criteria) == 1.0
     passed = QuestionResult("q1", "t", 1, 1, "passed")
     failed = QuestionResult("q2", "t", 0, 1, "failed")
     broken = QuestionResult("q3", "t", 0, 1, "grader_error")
@@ -205,6 +204,7 @@ def test_report_json_round_trip() -> None:
     report = GradeReport("td_keras_mlp", "x.py", result.score, 1.5, (result,), {"q1": "hi"})
     again = GradeReport.from_json(json.loads(json.dumps(report.to_json())))
     assert again == report
+    assert [c.passed for c in again.questions[0].criteria] == [False, True]
 
 
 def test_catalog_languages_have_same_keys_and_fields() -> None:

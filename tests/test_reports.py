@@ -124,6 +124,39 @@ def test_failing_html_shows_expected_against_got(reports) -> None:
     assert "Q10: legend — expected present, got missing." in page
 
 
+def test_reports_show_criteria_with_points_and_their_failed_checks(reports) -> None:
+    report = reports["failing"]
+    q7 = next(q for q in report.questions if q.id == "q7")
+    assert [(c.id, c.score, c.points, c.subject) for c in q7.criteria] == [
+        ("dropout", 0.0, 1.0, True), ("architecture", 0.25, 0.25, False),
+        ("compiled", 0.25, 0.25, False)]
+    assert q7.score == 0.5
+    page = render_html(report)
+    section = page.split('id="q7"')[1].split("</section>")[0]
+    head = ('<span class="criterion-title">Dropout of rate 0.1 after every hidden layer, none '
+            'after the output</span> <span class="tag">the question&#39;s subject</span> '
+            '<span class="criterion-points">0/1</span>')
+    assert head in section
+    failed_part = section.split(head)[1].split('class="criterion ok"')[0]
+    assert failed_part.count('<li class="check failed">') == 3
+    assert "expected 0.1, got 0.5." in failed_part
+    assert '<span class="criterion-points">0.25/0.25</span>' in section
+    terminal = render_terminal(report)
+    assert ("    ✗     0/1  Dropout of rate 0.1 after every hidden layer, none after the output\n"
+            "      - Q7 (n_hidden=2), Dropout after hidden layer 1: rate — expected 0.1, got 0.5.\n"
+            ) in terminal
+    assert "    ✓ 0.25/0.25  The q3 architecture, that runs\n" in terminal
+    root = ET.fromstring(render_junit(report).encode("utf-8"))
+    case = next(c for c in root.iter("testcase")
+                if c.get("name") == "q7.check_dropout_after_hidden[build=0,layer=1]")
+    properties = {p.get("name"): p.get("value") for p in case.iter("property")}
+    assert properties == {"criterion": "dropout", "criterion_points": "0/1"}
+    assert case.find("failure").text.endswith(
+        "Criterion: Dropout of rate 0.1 after every hidden layer, none after the output — 0/1")
+    gradescope = next(t for t in gradescope_results(report)["tests"] if t["number"] == "7")
+    assert "✗     0/1  Dropout of rate 0.1" in gradescope["output"]
+
+
 def test_crashing_html_shows_student_frames_and_limits(reports) -> None:
     report = reports["crashing"]
     page = render_html(report)
@@ -257,7 +290,7 @@ def test_github_annotations_and_job_summary(reports, tmp_path: Path) -> None:
     assert f"::error file=td_keras.py,line={line},title=q3 MLPs with 0 to 3 hidden layers" in crash
     summary = render_job_summary(failing)
     assert summary.startswith("## Grading report — td_keras_mlp\n")
-    assert "| q4 One wide hidden layer with as many parameters | 1.29/1.5 | ✗ failed |" in summary
+    assert "| q4 One wide hidden layer with as many parameters | 0.5/1.5 | ✗ failed |" in summary
     assert "### Failed checks" in summary and "<" not in summary.replace("&lt;", "")
 
 

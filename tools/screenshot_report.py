@@ -21,7 +21,7 @@ from grader.render.html import render_html  # noqa: E402
 
 REFERENCE = ROOT / "reference" / "td_keras_mlp" / "td_keras.py"
 VARIANTS = ROOT / "tests" / "variants"
-MISTAKES = ("q3_raises", "q4_64_units", "q7_rate_05", "q10_no_legend")
+MISTAKES = ("q3_call_raises", "q4_64_units", "q7_rate_05", "q10_no_legend")
 QUESTIONS = ("q1", "q3", "q4", "q7", "q10")
 STAR = "from td_keras_reference import *  # noqa: F403\n"
 WINDOW = "820,2200"
@@ -29,7 +29,7 @@ COLOURS = 96
 
 
 def failing_submission(folder: Path) -> Path:
-    """Write the reference with four deliberate mistakes as td_keras.py."""
+    """Write the reference with four deliberate mistakes as td_keras.py (q3's model cannot run)."""
     shutil.copy(REFERENCE, folder / "td_keras_reference.py")
     source = STAR + "\n".join((VARIANTS / f"{name}.py").read_text(encoding="utf-8")
                               .replace(STAR, "") for name in MISTAKES)

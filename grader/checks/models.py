@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from grader.checks.base import JudgeContext, Skip, Verdict
-from grader.messages import code
+from grader.messages import code, shape_code
 
 IGNORED_KINDS = frozenset({"Flatten", "InputLayer", "Reshape"})
 ACCURACY_METRICS = frozenset({"accuracy", "categorical_accuracy"})
@@ -228,3 +228,62 @@ def check_no_stray_dropout(ctx: JudgeContext, expected: dict, actual: dict, buil
     if bad:
         return ctx.compare(ctx.t("where.input_dropout", label=label), "rate", rate, bad[0])
     return Verdict(True, ctx.t("dropout_ok", where=label, rate=code(rate)))
+
+
+def check_output_units(ctx: JudgeContext, expected: dict, actual: dict, build: int) -> Verdict:
+    """The output Dense layer has as many units as the reference's (n_classes)."""
+    where, want, got = _layer_pair(ctx, expected, actual, build, 0)
+    if got is None:
+        return Verdict(False, ctx.t("missing_layer", where=where, expected=dense_text(want)),
+                       dense_text(want), None)
+    return ctx.compare(where, "units", want["units"], got["units"])
+
+
+def run_of(ctx: JudgeContext, build: dict[str, Any]) -> dict[str, Any]:
+    """Return what the model did on a small batch, or skip when it was not run."""
+    run = model_of(ctx, build).get("run")
+    if run is None:
+        raise Skip(build_label(ctx, build), ctx.t("reason.not_run"))
+    return run
+
+
+def check_output_shape(ctx: JudgeContext, expected: dict, actual: dict, build: int) -> Verdict:
+    """Called on a batch of n samples, the model returns (n, n_classes)."""
+    want = expected["builds"][build]["model"]["run"]["output_shape"]
+    got = run_of(ctx, actual["builds"][build])["output_shape"]
+    where = ctx.t("where.model_call", label=build_label(ctx, actual["builds"][build]),
+                  batch=want[0])
+    return ctx.compare(where, ctx.t("what.output_shape"), want, got,
+                       shown_expected=shape_code(want), shown_actual=shape_code(got))
+
+
+def check_softmax_rows(ctx: JudgeContext, expected: dict, actual: dict, build: int) -> Verdict:
+    """Where the reference outputs probabilities, each output row sums to 1 (logits excepted)."""
+    build_got = actual["builds"][build]
+    run = run_of(ctx, build_got)
+    settings = model_of(ctx, build_got)["compile"] or {}
+    from_logits = bool((settings.get("loss") or {}).get("from_logits"))
+    asked = expected["builds"][build]["model"]["run"]["rows_sum_to_one"]  # the reference's softmax
+    passed = run["rows_sum_to_one"] or from_logits or not asked
+    where = ctx.t("where.model_call", label=build_label(ctx, build_got), batch=run["batch"])
+    yes, no = ctx.t("value.rows_sum_to_one"), ctx.t("value.rows_do_not_sum_to_one")
+    shown = ctx.t("value.logits") if from_logits else (yes if run["rows_sum_to_one"] else no)
+    return ctx.compare(where, ctx.t("what.probabilities"), True, run["rows_sum_to_one"],
+                       passed=passed, shown_expected=yes, shown_actual=shown)
+
+
+def check_training_step(ctx: JudgeContext, expected: dict, actual: dict, build: int) -> Verdict:
+    """One training step on a small batch changes the model's weights."""
+    build_got = actual["builds"][build]
+    where = build_label(ctx, build_got)
+    run = run_of(ctx, build_got)
+    compile_of(ctx, build_got)  # not compiled: skipped (check_loss says it once)
+    if run["trained"]:
+        shown = ctx.t("value.weights_changed")
+    elif run.get("train_error"):
+        shown = ctx.t("value.train_error", error=run["train_error"].rstrip("."))
+    else:
+        shown = ctx.t("value.weights_unchanged")
+    return ctx.compare(ctx.t("where.train_step", label=where, batch=run["batch"]),
+                       ctx.t("what.training_step"), True, bool(run["trained"]),
+                       shown_expected=ctx.t("value.weights_changed"), shown_actual=shown)

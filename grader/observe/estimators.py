@@ -39,7 +39,7 @@ def fitted_network(est: Any, input_dim: int) -> dict[str, Any] | None:
     model = getattr(est, "model_", None)
     if model is None:
         return None
-    description = describe_model(model, input_dim)
+    description = describe_model(model, input_dim, run=False)
     history = getattr(model, "history", None)
     if history is not None and hasattr(history, "history"):
         description["fit_epochs"] = len(history.history.get("loss", []))
@@ -78,7 +78,7 @@ def describe_candidates(
             est = clone(search.estimator).set_params(**params)
             model = ctx.call(build_network, est, x, y,
                              label=f"building candidate {short_repr(params)}")
-            entry["network"] = describe_model(model, input_dim)
+            entry["network"] = describe_model(model, input_dim, run=False)
         except Exception as exc:  # noqa: BLE001 - one bad candidate is reported, not fatal
             entry["error"] = f"{type(getattr(exc, 'exc', exc)).__name__}: {getattr(exc, 'exc', exc)}"[:300]
         candidates.append(entry)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import asdict
 from pathlib import Path
@@ -10,6 +11,8 @@ from typing import Any
 from grader.model import Failure, Frame
 
 MAX_MESSAGE = 500
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+KERAS_WRAPPED = re.compile(r"^Exception encountered when calling \S+\. (.*?)(?: Arguments received by .*)?$")
 
 
 def student_frames(exc: BaseException, workdir: Path) -> tuple[Frame, ...]:
@@ -47,7 +50,8 @@ def exception_message(exc: BaseException) -> str:
         text = f"sys.exit({exc.code!r})"
     else:
         text = str(exc)
-    text = " ".join(text.split())
+    text = " ".join(ANSI.sub("", text).split())
+    text = KERAS_WRAPPED.sub(r"\1", text)  # keras's decoration around the student's own message
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 

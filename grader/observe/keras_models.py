@@ -7,7 +7,11 @@ import re
 from typing import Any
 
 import keras
+import numpy as np
 
+from grader.observe.context import StudentCodeError
+
+RUN_BATCH = 4  # samples in the batch every built model is called and trained on
 ACTIVATION_LAYERS = {"Activation": None, "ReLU": "relu", "Softmax": "softmax"}
 LOSS_ALIASES = {
     "mse": "mean_squared_error",
@@ -164,24 +168,102 @@ def describe_compile(model: keras.Model) -> dict[str, Any] | None:
     }
 
 
-def describe_model(model: Any, input_dim: int | None = None) -> dict[str, Any]:
-    """Describe a model: its layers (activations folded), parameter count and compile settings."""
+def run_batch(input_dim: int) -> np.ndarray:
+    """Return the fixed batch every model is called on: RUN_BATCH rows in [0, 1)."""
+    return np.random.RandomState(0).rand(RUN_BATCH, input_dim).astype("float32")
+
+
+def _variables(model: keras.Model) -> list[Any]:
+    """Return the model's trainable variables, read through keras, not the student's overrides."""
+    return list(keras.layers.Layer.trainable_variables.fget(model))
+
+
+def training_targets(output: np.ndarray, settings: dict[str, Any] | None) -> np.ndarray:
+    """Return targets shaped for the compiled loss: labels for sparse losses, else one-hot rows."""
+    n, width = output.shape[0], output.shape[-1]
+    labels = np.arange(n) % max(width, 1)
+    if "sparse" in ((settings or {}).get("loss") or {}).get("name", ""):
+        return labels.astype("int64")
+    return np.eye(width, dtype="float32")[labels]
+
+
+def training_step(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+    """Train one step on (x, y), say whether the weights changed, then put them back."""
+    variables = _variables(model)
+    before = [keras.ops.convert_to_numpy(v).copy() for v in variables]
+    eager = None
+    try:
+        eager = model.run_eagerly
+        model.run_eagerly = True  # one step: tracing a graph would cost more than running it
+        model.train_on_batch(x, y)
+    except Exception as exc:  # noqa: BLE001 - the loss may not fit the model: a failed check
+        return {"trained": False, "train_error": f"{type(exc).__name__}: {exc}"[:300]}
+    finally:
+        if eager is not None:
+            model.run_eagerly = eager
+        model.train_function = None  # the next fit builds its own (traced) step
+    after = [keras.ops.convert_to_numpy(v) for v in variables]
+    changed = any(not np.array_equal(a, b) for a, b in zip(before, after, strict=True))
+    for variable, value in zip(variables, before, strict=True):
+        variable.assign(value)
+    return {"trained": changed, "train_error": ""}
+
+
+def describe_run(model: keras.Model, input_dim: int, settings: dict[str, Any] | None
+                 ) -> dict[str, Any]:
+    """Call the model on a small batch and, when compiled, train it one step (weights restored).
+
+    A model whose call raises is the student's error: raised as StudentCodeError, with their frames.
+    """
+    x = run_batch(input_dim)
+    try:
+        output = model(x, training=False)
+    except BaseException as exc:  # noqa: BLE001 - the student's call() or layers raised
+        raise StudentCodeError(exc, f"model(x) with x of shape ({RUN_BATCH}, {input_dim})") from exc
+    info: dict[str, Any] = {"batch": RUN_BATCH, "output_shape": None, "rows_sum_to_one": False}
+    try:
+        values = np.asarray(keras.ops.convert_to_numpy(output), dtype="float64")
+    except Exception:  # noqa: BLE001 - several outputs, or not a tensor: no shape to report
+        return {**info, "trained": False, "train_error": f"output of type {type(output).__name__}"}
+    info["output_shape"] = [int(d) for d in values.shape]
+    finite = bool(np.isfinite(values).all())
+    info["rows_sum_to_one"] = bool(finite and values.ndim == 2 and (values >= 0).all()
+                                   and np.allclose(values.sum(axis=1), 1.0, atol=1e-3))
+    if settings is None:
+        info.update(trained=None, train_error="")
+    elif values.ndim != 2:
+        info.update(trained=False, train_error=f"output of shape {tuple(values.shape)}")
+    else:
+        info.update(training_step(model, x, training_targets(values, settings)))
+    return info
+
+
+def describe_model(model: Any, input_dim: int | None = None, run: bool = True) -> dict[str, Any]:
+    """Describe a model: its layers (activations folded), parameter count and compile settings,
+    and (when `run`) what it does on a small batch."""
     if not isinstance(model, keras.Model):
         return {"is_model": False, "type": type(model).__name__}
     notes = []
     if not model.built and input_dim is not None:
-        model.build((None, input_dim))
+        try:
+            model.build((None, input_dim))
+        except BaseException as exc:  # noqa: BLE001 - a subclass's build() is student code
+            raise StudentCodeError(exc, f"model.build((None, {input_dim}))") from exc
         notes.append("model_built_by_grader")
     layers = [
         describe_layer(layer)
         for layer in model.layers
         if keras_class_name(layer) not in ("InputLayer",)
     ]
-    return {
+    settings = describe_compile(model)
+    description = {
         "is_model": True,
         "type": keras_class_name(model),
         "layers": fold_activation_layers(layers),
         "params": sum(layer["params"] for layer in layers),
-        "compile": describe_compile(model),
+        "compile": settings,
         "notes": notes,
     }
+    if run and input_dim is not None:
+        description["run"] = describe_run(model, input_dim, settings)
+    return description

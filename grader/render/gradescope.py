@@ -21,7 +21,7 @@ def test_entry(result: QuestionResult, lang: str) -> dict[str, Any]:
     return {"name": f"{result.id} {result.title}", "number": result.id.lstrip("q"),
             "score": result.score, "max_score": result.max_score,
             "status": "passed" if result.status == PASSED else "failed",
-            "output": "\n".join(line.strip() for line in lines), "visibility": VISIBILITY}
+            "output": "\n".join(line.removeprefix("    ").rstrip() for line in lines), "visibility": VISIBILITY}
 
 
 def gradescope_results(report: GradeReport) -> dict[str, Any]:

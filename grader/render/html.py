@@ -7,14 +7,21 @@ from collections.abc import Callable
 from typing import Any
 
 from grader.messages import code, source_name, translate
-from grader.model import FAILED, NOT_IMPLEMENTED, PASSED, GradeReport, QuestionResult
+from grader.model import (
+    FAILED,
+    NOT_IMPLEMENTED,
+    PASSED,
+    CriterionResult,
+    GradeReport,
+    QuestionResult,
+)
 from grader.render.templates import template_environment
 
 TEMPLATE = "report.html.j2"
 SKIPPED = "skipped"
 LABELS = ("submission", "total", "questions", "question", "points", "status", "item", "expected",
           "got", "layer", "traceback", "figure", "figure_alt", "output", "notes", "answers",
-          "answers_none", "manual_points", "limits", "limits_none")
+          "answers_none", "manual_points", "limits", "limits_none", "criteria", "subject")
 TONES = {PASSED: "ok", FAILED: "bad", NOT_IMPLEMENTED: "todo", "grader_error": "warn"}
 COLUMN_ORDER = ("kind", "units", "activation", "rate", "kernel_regularizer", "params")
 BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]*$")
@@ -113,6 +120,21 @@ def frames_view(result: QuestionResult, lang: str) -> list[dict[str, str]]:
             for f in result.failure.frames]
 
 
+def criterion_view(criterion: CriterionResult, checks: dict[str, dict[str, Any]], lang: str
+                   ) -> dict[str, Any]:
+    """Describe one criterion: its points, and the checks that failed (else the unchecked ones)."""
+    own = [checks[i] for i in criterion.checks if i in checks]
+    failed = [c for c in own if c["status"] == FAILED]
+    unchecked = [c for c in own if c["status"] == SKIPPED]
+    summary = (translate(lang, "html.criterion_passed", total=len(own)) if criterion.passed
+               else translate(lang, "html.criterion_checks", failed=len(failed) + len(unchecked),
+                              total=len(own)))
+    return {"id": criterion.id, "title": criterion.title, "subject": criterion.subject,
+            "score": points(criterion.score), "points": points(criterion.points),
+            "tone": "ok" if criterion.passed else "bad", "mark": "✓" if criterion.passed else "✗",
+            "summary": summary, "failed": failed or unchecked[:1]}
+
+
 def question_view(result: QuestionResult, lang: str) -> dict[str, Any]:
     """Compute what the template shows of one question."""
     checks = [check_view(c) for c in result.checks]
@@ -126,6 +148,8 @@ def question_view(result: QuestionResult, lang: str) -> dict[str, Any]:
         "checks_label": translate(lang, "html.checks", passed=len(passed), total=len(checks))
         if checks else "",
         "failed": [c for c in checks if c["status"] == FAILED],
+        "criteria": [criterion_view(c, {v["id"]: v for v in checks}, lang)
+                     for c in result.criteria],
         "skipped": [c for c in checks if c["status"] == SKIPPED],
         "passed": passed,
         "passed_label": translate(lang, "html.passed_checks", count=len(passed)),

@@ -5,20 +5,33 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from grader.messages import code, source_name, translate
-from grader.model import FAILED, PASSED, CheckResult, GradeReport, QuestionResult
+from grader.model import FAILED, PASSED, CheckResult, CriterionResult, GradeReport, QuestionResult
 
 SKIPPED = "skipped"
 
 
-def check_text(check: CheckResult, lang: str) -> str:
-    """Return a failed check's details: message, expected and got, hint."""
+def points(value: float) -> str:
+    """Write points without useless decimals: 1.5, 2, 0.75."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def criterion_line(criterion: CriterionResult | None, lang: str) -> list[str]:
+    """Return the line naming a check's criterion and its points, if it has one."""
+    if criterion is None:
+        return []
+    return [translate(lang, "junit.criterion", title=criterion.title,
+                      score=points(criterion.score), points=points(criterion.points))]
+
+
+def check_text(check: CheckResult, lang: str, criterion: CriterionResult | None = None) -> str:
+    """Return a failed check's details: message, expected and got, hint, its criterion."""
     lines = [check.message]
     if check.expected is not None or check.actual is not None:
         lines.append(f"{translate(lang, 'html.expected')}: {code(check.expected)}")
         lines.append(f"{translate(lang, 'html.got')}: {code(check.actual)}")
     if check.hint:
         lines.append(translate(lang, "report.hint", hint=check.hint))
-    return "\n".join(lines)
+    return "\n".join(lines + criterion_line(criterion, lang))
 
 
 def question_text(result: QuestionResult, lang: str) -> str:
@@ -46,12 +59,19 @@ def question_cases(result: QuestionResult, lang: str) -> list[ET.Element]:
             failure.text = question_text(result, lang)
         return [case]
     share = result.duration / len(result.checks)
+    owner = {i: c for c in result.criteria for i in c.checks}
     cases = []
     for check in result.checks:
         case = ET.Element("testcase", classname=result.id, name=check.id, time=_seconds(share))
+        criterion = owner.get(check.id)
+        if criterion is not None:
+            properties = ET.SubElement(case, "properties")
+            ET.SubElement(properties, "property", name="criterion", value=criterion.id)
+            ET.SubElement(properties, "property", name="criterion_points",
+                          value=f"{points(criterion.score)}/{points(criterion.points)}")
         if check.status == FAILED:
             failure = ET.SubElement(case, "failure", type="check", message=check.message)
-            failure.text = check_text(check, lang)
+            failure.text = check_text(check, lang, criterion)
         elif check.status == SKIPPED:
             ET.SubElement(case, "skipped", message=check.message)
         cases.append(case)

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from grader.messages import source_name, translate
-from grader.model import FAILED, NOT_IMPLEMENTED, PASSED, GradeReport, QuestionResult
+from grader.model import (
+    FAILED,
+    NOT_IMPLEMENTED,
+    PASSED,
+    CheckResult,
+    CriterionResult,
+    GradeReport,
+    QuestionResult,
+)
 
 MAX_LINES_PER_QUESTION = 8
 MAX_FRAMES = 3
@@ -36,17 +44,50 @@ def render_question(result: QuestionResult, lang: str, colour: bool = False) -> 
             where = translate(lang, "report.frame", file=source_name(lang, frame.file), line=frame.line,
                               function=frame.function)
             lines.append(_paint(f"      {where}{code}", DIM, colour))
-    failed = [c for c in result.checks if c.status == FAILED]
-    for check in failed[:MAX_LINES_PER_QUESTION]:
-        lines.append(f"    - {check.message}")
-        if check.hint:
-            lines.append(_paint("      " + translate(lang, "report.hint", hint=check.hint), DIM,
-                                colour))
-    if len(failed) > MAX_LINES_PER_QUESTION:
-        more = translate(lang, "report.more", count=len(failed) - MAX_LINES_PER_QUESTION)
-        lines.append(f"    {more}")
+    if result.status == FAILED and result.criteria:
+        lines += render_criteria(result, lang, colour)
+    else:
+        lines += render_checks([c for c in result.checks if c.status == FAILED], "    ", lang,
+                               colour)
     for note in result.notes:
         lines.append(_paint("    " + translate(lang, "report.note", note=note), YELLOW, colour))
+    return lines
+
+
+def criterion_checks(result: QuestionResult, criterion: CriterionResult) -> list[CheckResult]:
+    """Return what a failed criterion shows: its failed checks, else its first unchecked one."""
+    by_id = {c.id: c for c in result.checks}
+    checks = [by_id[i] for i in criterion.checks if i in by_id]
+    failed = [c for c in checks if c.status == FAILED]
+    return failed or [c for c in checks if c.status != PASSED][:1]
+
+
+def render_criteria(result: QuestionResult, lang: str, colour: bool) -> list[str]:
+    """Return a line per criterion with its points, and under each failed one, its checks."""
+    lines = []
+    budget = MAX_LINES_PER_QUESTION
+    for criterion in result.criteria:
+        mark = _paint("✓", GREEN, colour) if criterion.passed else _paint("✗", RED, colour)
+        score = f"{_points(criterion.score)}/{_points(criterion.points)}"
+        lines.append(f"    {mark} {score:>7}  {criterion.title}")
+        if not criterion.passed:
+            shown = criterion_checks(result, criterion)
+            lines += render_checks(shown, "      ", lang, colour, max(budget, 1))
+            budget -= len(shown)
+    return lines
+
+
+def render_checks(checks: list[CheckResult], indent: str, lang: str, colour: bool,
+                  limit: int = MAX_LINES_PER_QUESTION) -> list[str]:
+    """Return a line per check (and its hint), at most `limit`, then how many more."""
+    lines = []
+    for check in checks[:limit]:
+        lines.append(f"{indent}- {check.message}")
+        if check.hint:
+            lines.append(_paint(f"{indent}  " + translate(lang, "report.hint", hint=check.hint),
+                                DIM, colour))
+    if len(checks) > limit:
+        lines.append(f"{indent}{translate(lang, 'report.more', count=len(checks) - limit)}")
     return lines
 
 

@@ -21,7 +21,7 @@ KERAS_WRAPPER_WITH_CLONE_BUG = "SKLearnClassifier"
 
 def model_checks(expected: dict, function: str, regularizer: bool = False, dropout: bool = False,
                  compile_build: int = 0) -> Iterator[Check]:
-    """Checks of every build of a model-building function, layer by layer."""
+    """Checks of every build of a model-building function, layer by layer, and of its run."""
     builds = expected["builds"]
     for b, build in enumerate(builds):
         yield partial(mdl.check_returns_model, build=b, function=function)
@@ -33,13 +33,22 @@ def model_checks(expected: dict, function: str, regularizer: bool = False, dropo
                 yield partial(mdl.check_kernel_regularizer, build=b, layer=layer)
             if dropout:
                 yield partial(mdl.check_dropout_after_hidden, build=b, layer=layer)
-        yield partial(mdl.check_dense_attribute, build=b, layer=0, attribute="units")
-        yield partial(mdl.check_output_activation, build=b)
+        yield from output_checks(b)
         if regularizer:
             yield partial(mdl.check_kernel_regularizer, build=b, layer=0)
         if dropout:
             yield partial(mdl.check_no_stray_dropout, build=b)
     yield from compile_checks(compile_build % len(builds))
+    for b in range(len(builds)):
+        yield partial(mdl.check_training_step, build=b)
+
+
+def output_checks(build: int) -> Iterator[Check]:
+    """Checks of the output layer of one build and of what it returns on a small batch."""
+    yield partial(mdl.check_output_units, build=build)
+    yield partial(mdl.check_output_activation, build=build)
+    yield partial(mdl.check_output_shape, build=build)
+    yield partial(mdl.check_softmax_rows, build=build)
 
 
 def compile_checks(build: int) -> Iterator[Check]:
@@ -74,9 +83,9 @@ def q4(expected: dict) -> Iterator[Check]:
     yield partial(mdl.check_returns_model, build=0, function="build_wide_mlp")
     yield partial(mdl.check_dense_count, build=0)
     yield partial(mdl.check_params_within, build=0, **SETTINGS["q4"])
-    yield partial(mdl.check_dense_attribute, build=0, layer=0, attribute="units")
-    yield partial(mdl.check_output_activation, build=0)
+    yield from output_checks(0)
     yield from compile_checks(0)
+    yield partial(mdl.check_training_step, build=0)
 
 
 def q5(expected: dict) -> Iterator[Check]:

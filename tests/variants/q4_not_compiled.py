@@ -1,0 +1,11 @@
+"""Q4 one mistake (carried over): the wide model is not compiled — loses q4's output criterion."""
+from td_keras_reference import *  # noqa: F403
+
+import keras
+
+
+def build_wide_mlp(input_dim: int, n_classes: int) -> keras.Model:
+    """Q4: right layer, forgot model.compile."""
+    return keras.Sequential([keras.Input(shape=(input_dim,)),
+                             keras.layers.Dense(165, activation="relu"),
+                             keras.layers.Dense(n_classes, activation="softmax")])
