@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from grader.messages import code, source_name, translate
-from grader.model import FAILED, NOT_IMPLEMENTED, PASSED, GradeReport, QuestionResult
+from grader.model import FAILED, NOT_IMPLEMENTED, PASSED, GradeReport, QuestionResult, clean_report
 from grader.render.templates import template_environment
 
 TEMPLATE = "report.html.j2"
@@ -178,4 +178,4 @@ def report_view(report: GradeReport) -> dict[str, Any]:
 
 def render_html(report: GradeReport) -> str:
     """Return the report as a self-contained HTML page."""
-    return template_environment().get_template(TEMPLATE).render(page=report_view(report))
+    return template_environment().get_template(TEMPLATE).render(page=report_view(clean_report(report)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grader.messages import source_name, translate
-from grader.model import FAILED, NOT_IMPLEMENTED, PASSED, GradeReport, QuestionResult
+from grader.model import FAILED, NOT_IMPLEMENTED, PASSED, GradeReport, QuestionResult, clean_report
 
 MAX_LINES_PER_QUESTION = 8
 MAX_FRAMES = 3
@@ -58,7 +58,8 @@ def render_summary(report: GradeReport) -> str:
 
 
 def render_terminal(report: GradeReport, colour: bool = False) -> str:
-    """Return the whole report as terminal text."""
+    """Return the whole report as terminal text (no control character but the colours')."""
+    report = clean_report(report)
     lines = [f"{report.assignment} — {report.submission}"]
     lines += [_paint(f"! {note}", YELLOW, colour) for note in report.notes]
     for result in report.questions:
