@@ -119,8 +119,7 @@ def _safe_dir(workdir: Path, label: str) -> Path:
 
 def student_budget(limits: Limits) -> Budget:
     """Return a fresh budget for one student's files (nested zips included)."""
-    return Budget(f"one student ({limits.student_bytes >> 20} MB, {limits.student_members} files)",
-                  limits.student_bytes, limits.student_members)
+    return Budget("one student", limits.student_bytes, limits.student_members)
 
 
 def _student_of(label: str, is_dir: bool) -> tuple[Student, str]:
@@ -324,9 +323,11 @@ def _unpack_entry(bundle: zipfile.ZipFile, student: Student, plugin: str, label:
         shutil.rmtree(target, ignore_errors=True)
         return Entry(student, None, f"rejected: the files cannot be read ({exc})", True, notes,
                      plugin, label)
+    if not safe and refused:
+        return Entry(student, None, "rejected: every file was refused (links or paths outside "
+                     "the folder)", True, notes, plugin, label)
     if not safe:
-        problem = "no file arrived" + (" (every file was refused)" if refused else "")
-        return Entry(student, None, problem, False, notes, plugin, label)
+        return Entry(student, None, "no file arrived", False, notes, plugin, label)
     path = target if is_dir else target / safe[0][1][0]
     return Entry(student, path, notes=notes, plugin=plugin, label=label,
                  used=(own.bytes, own.members))
@@ -387,8 +388,7 @@ def discover(input_path: Path, workdir: Path, module: str, exclude: tuple[Path, 
              limits: Limits | None = None) -> Discovery:
     """List the class's submissions; every problem is recorded, none raises (but a bad input)."""
     limits = limits or Limits()
-    class_budget = Budget(f"the class ({limits.class_bytes >> 20} MB, {limits.class_members} "
-                          "files)", limits.class_bytes, limits.class_members)
+    class_budget = Budget("the class", limits.class_bytes, limits.class_members)
     if input_path.is_dir():
         raw, ignored = _folder_entries(input_path, {p.resolve() for p in exclude})
     elif input_path.is_file() and input_path.suffix == ".zip":
