@@ -172,7 +172,10 @@ class Found:
 
 def locate(entry: Path, unpack_dir: Path, module: str, budgets: tuple[Budget, ...],
            limits: Limits, depth: int = 0) -> Found:
-    """Find the file to grade in one student's entry, unpacking zips within the budgets."""
+    """Find the file to grade in one student's entry, unpacking zips within the budgets.
+
+    `depth` counts the zips around the entry: a zip in the student's folder is at depth 1.
+    """
     if entry.is_file() and entry.suffix in SUFFIXES:
         unpack_dir.mkdir(parents=True, exist_ok=True)
         target = unpack_dir / f"{module}{entry.suffix}"
@@ -189,7 +192,7 @@ def locate(entry: Path, unpack_dir: Path, module: str, budgets: tuple[Budget, ..
         except InputError as exc:
             return Found(None, f"rejected: the submitted zip cannot be read: {exc}", rejected=True)
         found = locate(unpack_dir, unpack_dir.with_name(unpack_dir.name + "+"), module, budgets,
-                       limits, depth + 1)
+                       limits, depth)
         return replace(found, notes=(*_refused_note(refused), *found.notes))
     file, notes = find_module_file(entry, module)
     if file is not None:
