@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from grader import __version__
-from grader.model import GRADER_ERROR, GradeReport
+from grader.model import GRADER_ERROR, GradeReport, clean_report
 from grader.observe.child import COPY_SKIP
 from grader.render.json_report import write_atomically
 from grader.runner import RunOptions, options_json
@@ -129,7 +129,7 @@ class ResultCache:
         if not cacheable(report):
             return False
         entry = {"kind": ENTRY_KIND, "schema": ENTRY_SCHEMA, "key": key, "student": student,
-                 "report": report.to_json()}
+                 "report": clean_report(report).to_json()}
         write_atomically(self.path(key), json.dumps(entry, sort_keys=True, ensure_ascii=False),
                          durable=True)
         return True

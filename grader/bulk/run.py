@@ -89,7 +89,10 @@ def _serve(batch: Batch, tasks: queue.Queue[Task], done: queue.Queue[tuple[Task,
                 report = batch.failure(task, str(exc))
             except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the class
                 report = batch.failure(task, f"{type(exc).__name__}: {exc}")
-            store(task, report)
+            try:
+                store(task, report)
+            except Exception as exc:  # noqa: BLE001 - a cache that cannot be written loses no student
+                report = batch.failure(task, f"the report could not be cached: {exc}")
             done.put((task, report))
     finally:
         if worker is not None:
