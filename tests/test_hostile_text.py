@@ -272,7 +272,7 @@ SLEEPY_Q1 = REFERENCE.replace(
     '    """Q1: shapes of both datasets and the kind of task."""\n',
     '    """Q1: shapes of both datasets and the kind of task."""\n'
     '    import pathlib, time\n'
-    '    pathlib.Path({marker!r}).write_text("running")\n'
+    '    pathlib.Path(MARKER).write_text("running")\n'
     '    time.sleep(120)\n')
 
 
@@ -313,7 +313,8 @@ def test_a_stopped_grade_leaves_no_worker_behind(tmp_path: Path, command: str,
     marker = tmp_path / "running"
     folder = tmp_path / "class" / "sleepy"
     folder.mkdir(parents=True)
-    (folder / "td_keras.py").write_text(SLEEPY_Q1.format(marker=str(marker)), encoding="utf-8")
+    (folder / "td_keras.py").write_text(SLEEPY_Q1.replace("MARKER", repr(str(marker))),
+                                          encoding="utf-8")
     args = (["-s", str(folder), "q1"] if command == "grade" else
             ["bulk", str(tmp_path / "class"), "--out", str(tmp_path / "out"), "-q", "q1",
              "--workers", "1"])
