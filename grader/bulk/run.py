@@ -78,6 +78,9 @@ def _serve(batch: Batch, tasks: queue.Queue[Task], done: queue.Queue[tuple[Task,
                     worker = WarmWorker(batch.preload)
                     if started is not None:
                         started.append(worker)
+                    if stop.is_set():  # stopped while it started: run_local's kill missed it
+                        worker.kill()
+                        return
                 report = grade_task(batch, task, worker)
             except WorkerError as exc:  # the worker died (a student's code may have killed it)
                 if worker is not None:
