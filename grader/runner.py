@@ -5,6 +5,7 @@ Imports no keras: the process that judges and scores never runs student code.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import select
@@ -20,6 +21,7 @@ from grader.model import Failure, Observation
 from grader.observe.worker import worker_environment
 
 STARTUP_TIMEOUT = 120.0
+PR_SET_PDEATHSIG = 1
 
 
 class WorkerError(RuntimeError):
@@ -165,19 +167,21 @@ def _worker_lifetime(tied: bool) -> dict[str, Any]:
     """Popen arguments: the worker leads its own process group and (tied) dies with its parent.
 
     Linux sends the parent-death signal when the *thread* that started the worker ends: pooled
-    workers shared between threads (the Dask plugin) are not tied.
+    workers shared between threads (the Dask plugin) are not tied. The prctl function is found
+    before the fork: the forked child of a threaded parent must not import anything.
     """
-    return {"start_new_session": True, **({"preexec_fn": _die_with_parent} if tied else {})}
-
-
-def _die_with_parent() -> None:
-    """In the forked worker, before exec: ask Linux for SIGKILL when the parent dies."""
+    if not tied:
+        return {"start_new_session": True}
     try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):  # not Linux: the parent's handlers still kill the worker
-        pass
+        return {"start_new_session": True}
+
+    def die_with_parent() -> None:
+        """In the forked worker, before exec: ask Linux for SIGKILL when the parent dies."""
+        prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+
+    return {"start_new_session": True, "preexec_fn": die_with_parent}
 
 # --- end of worker lifetime ------------------------------------------------------------------
 
