@@ -293,6 +293,10 @@ def test_class_of_30_hostile_entries_loses_nobody(tmp_path: Path) -> None:
         report = json.loads((out / "students" / f"{by_name['Bomb Maker']['key']}.json")
                             .read_text(encoding="utf-8"))
         assert "rejected: archive too large" in report["questions"][0]["message"]
+        assert by_name["Bomb Maker"]["reason"] == (
+            "rejected: archive too large: more than 4 MB unpacked for one student")
+        assert by_name["Readme Only"]["reason"].startswith("no td_keras.py")
+        assert by_name["Alice Martin"]["reason"] == ""
         assert "30 students" in done.stdout and "4 rejected" in done.stdout
         assert "2 without submission" in done.stdout and "0 grader errors" in done.stdout
         assert not (out / ".work").exists()

@@ -126,6 +126,13 @@ def render_otter_csv(results: Sequence[StudentResult]) -> str:
     return buffer.getvalue()
 
 
+def reason(result: StudentResult) -> str:
+    """Return why a student was not graded ("" when they were)."""
+    if result.state in NOTHING_GRADED and result.report.notes:
+        return result.report.notes[0]
+    return ""
+
+
 def results_json(results: Sequence[StudentResult], links: dict[str, str], info: RunInfo) -> str:
     """Return the machine-readable class results."""
     students = []
@@ -134,7 +141,7 @@ def results_json(results: Sequence[StudentResult], links: dict[str, str], info: 
         students.append({
             "key": result.student.key, "name": result.student.name,
             "identifier": result.student.identifier, "moodle_id": result.student.moodle_id,
-            "source": result.student.source, "state": result.state,
+            "source": result.student.source, "state": result.state, "reason": reason(result),
             "score": result.report.score, "max_score": result.report.max_score,
             "manual": [{"question": m.question, "points": m.points, "comment": m.comment}
                        for m in result.manual],
@@ -160,7 +167,7 @@ def summary_context(results: Sequence[StudentResult], links: dict[str, str], inf
              "max_score": _points(r.report.max_score), "manual": _points(r.manual_total),
              "state": r.state, "link": links[r.student.key],
              "marks": [("✓" if q.status == PASSED else "✗", q.status) for q in r.report.questions],
-             "notes": list(r.notes)} for r in results]
+             "notes": [n for n in (reason(r), *r.notes) if n]} for r in results]
     return {
         "info": info, "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "count": len(results), "submitted": len(grades), "mean": f"{mean(grades):.2f}", "median": f"{median(grades):.2f}",
