@@ -29,6 +29,7 @@ from grader.reference import (
 from grader.runner import RunOptions, WarmWorker, grader_failure, make_job
 from grader.scoring import total_score
 from grader.submission import find_submission
+from grader.text import clean_text
 
 IMPORT_TIMEOUT = 30.0
 SANDBOX_NOTES = ("network_not_isolated", "processes_not_isolated", "files_not_isolated")
@@ -220,7 +221,7 @@ def _report(assignment: Assignment, file: Path, results: list[QuestionResult],
                    for r in results]
     return GradeReport(
         assignment=assignment.name,
-        submission=str(file),
+        submission=clean_text(str(file), newlines=False),  # a student's file name
         score=total_score(results),
         max_score=sum(r.max_score for r in results),
         questions=tuple(results),

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from grader.api import InstructorModeError, grade, regenerate_expected
 from grader.cli_options import add_grading_options, grading_options, question_ids
 from grader.model import GradeReport
-from grader.render.github import render_annotations, render_job_summary
+from grader.render.github import inert, render_annotations, render_job_summary
 from grader.render.gradescope import render_gradescope, render_gradescope_failure
 from grader.render.html import render_html
 from grader.render.json_report import render_json, write_atomically
@@ -19,6 +23,8 @@ from grader.render.terminal import render_question, render_summary, render_termi
 from grader.runner import RunOptions, WorkerError
 from grader.scoring import EXIT_GRADER_ERROR, EXIT_USAGE, exit_code
 from grader.submission import SubmissionNotFound
+
+EXIT_INTERRUPTED = 130
 
 
 def grade_parser() -> argparse.ArgumentParser:
@@ -59,6 +65,9 @@ def run_grade(argv: list[str]) -> int:
         write_failure(args, str(exc), grader_fault=False)
         print(f"grade: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the worker was killed on the way out
+        print("grade: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except WorkerError as exc:
         write_failure(args, str(exc))
         print(f"grade: the grader could not run ({exc}). This is not your fault.", file=sys.stderr)
@@ -67,7 +76,10 @@ def run_grade(argv: list[str]) -> int:
         write_failure(args, f"{type(exc).__name__}: {exc}")
         raise
     write_reports(report, args)
-    sys.stdout.write(render_terminal(report, colour=colour))
+    text = render_terminal(report, colour=colour)
+    if os.environ.get("GITHUB_ACTIONS") == "true":  # a student's "::error::" stays text
+        text = inert(text, secrets.token_hex(16))
+    sys.stdout.write(text)
     return exit_code(report.questions)
 
 
@@ -108,16 +120,36 @@ def run_regenerate(argv: list[str]) -> int:
     return 0
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    """Turn SIGTERM into KeyboardInterrupt, so that workers are killed and outputs written."""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+@contextmanager
+def terminated_like_ctrl_c() -> Iterator[None]:
+    """Handle SIGTERM as Ctrl-C while the command runs (in the main thread only)."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `grade` command."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "regenerate-expected":
-        return run_regenerate(argv[1:])
-    if argv and argv[0] == "bulk":
-        from grader.bulk.cli import run_bulk
+    with terminated_like_ctrl_c():
+        if argv and argv[0] == "regenerate-expected":
+            return run_regenerate(argv[1:])
+        if argv and argv[0] == "bulk":
+            from grader.bulk.cli import run_bulk
 
-        return run_bulk(argv[1:])
-    return run_grade(argv)
+            return run_bulk(argv[1:])
+        return run_grade(argv)
 
 
 __all__ = ["main", "render_question", "render_summary"]

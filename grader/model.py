@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from grader.text import clean_data
+
 SCHEMA_VERSION = 1
 
 # Question statuses, from best to worst; the report and the exit code depend on them.
@@ -64,10 +66,10 @@ class Observation:
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Observation:
-        """Rebuild an observation from its JSON form."""
+        """Rebuild an observation from its JSON form, its student-made text cleaned (the boundary)."""
         if data.get("kind") != "observation" or data.get("schema") != SCHEMA_VERSION:
             raise ValueError(f"not an observation of schema {SCHEMA_VERSION}: {data.get('kind')!r}")
-        fields = {k: v for k, v in data.items() if k not in ("kind", "schema")}
+        fields = {k: v for k, v in clean_data(data).items() if k not in ("kind", "schema")}
         failure = fields.get("failure")
         fields["failure"] = Failure.from_dict(failure) if failure else None
         fields["notes"] = tuple(fields.get("notes", ()))
@@ -171,3 +173,8 @@ def _question_from_json(data: dict[str, Any]) -> QuestionResult:
     fields["criteria"] = tuple(CriterionResult(**{**c, "checks": tuple(c.get("checks", ()))})
                                for c in fields.get("criteria", ()))
     return QuestionResult(**fields)
+
+
+def clean_report(report: GradeReport) -> GradeReport:
+    """Return the report with every string cleaned (renderers' guard; a no-op on clean reports)."""
+    return GradeReport.from_json(clean_data(report.to_json()))

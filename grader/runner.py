@@ -5,12 +5,15 @@ Imports no keras: the process that judges and scores never runs student code.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import select
+import signal
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -18,6 +21,7 @@ from grader.model import Failure, Observation
 from grader.observe.worker import worker_environment
 
 STARTUP_TIMEOUT = 120.0
+PR_SET_PDEATHSIG = 1
 
 
 class WorkerError(RuntimeError):
@@ -40,7 +44,9 @@ class RunOptions:
 class WarmWorker:
     """A worker process that has imported keras and forks one sandboxed child per job."""
 
-    def __init__(self, preload: Iterable[str] = ("keras",), threads: int = 1) -> None:
+    def __init__(self, preload: Iterable[str] = ("keras",), threads: int = 1,
+                 tied: bool = True) -> None:
+        """Start the worker; `tied`: it is killed when the creating thread ends (PDEATHSIG)."""
         env = {**os.environ, **worker_environment(threads)}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [_project_root(), env.get("PYTHONPATH")]))
         self._process = subprocess.Popen(
@@ -49,7 +55,9 @@ class WarmWorker:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
+            errors="replace",  # a stray byte is a bad observation, not a dead run
             env=env,
+            **_worker_lifetime(tied),
         )
         ready = self._read_line(timeout=STARTUP_TIMEOUT)
         if ready.get("kind") != "ready":
@@ -116,8 +124,74 @@ class WarmWorker:
     def __enter__(self) -> WarmWorker:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
+        if exc_type is not None:  # interrupted (Ctrl-C, SIGTERM) or failed: stop now
+            self.kill()
         self.close()
+
+    # --- worker lifetime (issue 12): no worker outlives the grader -------------------------
+
+    def kill(self) -> None:
+        """Kill the worker and every process it started, at once (its jobs are abandoned)."""
+        if self._process.poll() is None:
+            kill_tree(self._process.pid)
+            self._process.wait()
+
+
+def _children(pid: int) -> list[int]:
+    """Return the children of a process (from /proc; empty when it is gone)."""
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as handle:
+                found += [int(child) for child in handle.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def kill_tree(pid: int) -> None:
+    """Stop a process and its descendants (so none forks or is re-parented), then kill them all."""
+    stopped: list[int] = []
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        if current in stopped:
+            continue
+        try:
+            os.kill(current, signal.SIGSTOP)
+        except OSError:
+            continue
+        stopped.append(current)
+        pending += _children(current)
+    for target in stopped:
+        with suppress(OSError):
+            os.kill(target, signal.SIGKILL)
+    with suppress(OSError):
+        os.killpg(pid, signal.SIGKILL)  # what the worker started in its own group, if any
+
+
+def _worker_lifetime(tied: bool) -> dict[str, Any]:
+    """Popen arguments: the worker leads its own process group and (tied) dies with its parent.
+
+    Linux sends the parent-death signal when the *thread* that started the worker ends: pooled
+    workers shared between threads (the Dask plugin) are not tied. The prctl function is found
+    before the fork: the forked child of a threaded parent must not import anything.
+    """
+    if not tied:
+        return {"start_new_session": True}
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux: the parent's handlers still kill the worker
+        return {"start_new_session": True}
+
+    def die_with_parent() -> None:
+        """In the forked worker, before exec: ask Linux for SIGKILL when the parent dies."""
+        prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+
+    return {"start_new_session": True, "preexec_fn": die_with_parent}
+
+# --- end of worker lifetime ------------------------------------------------------------------
 
 
 def grader_failure(question: str, message: str) -> Observation:

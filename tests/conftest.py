@@ -29,6 +29,11 @@ def namespaces_allowed() -> bool:
     return subprocess.run([sys.executable, "-c", UNSHARE_PROBE], check=False).returncode == 0
 
 
+def bulk_safety() -> tuple[str, ...]:
+    """`grade bulk` refuses to run unsandboxed: on such a machine the tests say --unsafe."""
+    return () if namespaces_allowed() else ("--unsafe",)
+
+
 @pytest.fixture(scope="session")
 def assignment() -> Assignment:
     """The lab's question table."""

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from grader.argsets import split_sets
 from grader.assignment import AssignmentError, load_assignment
 from grader.judge import judge_question, load_rubric, run_checks
-from grader.argsets import split_sets
 from grader.model import CheckResult, Observation, QuestionResult
 from grader.reference import load_expected
 from grader.scoring import CriteriaError, assign_checks, score_criteria, selects

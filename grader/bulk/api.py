@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -11,7 +12,7 @@ from pathlib import Path
 from grader.api import GradeOptions, observe_reference, preload_modules, selected_questions
 from grader.assignment import Assignment
 from grader.bulk.cache import ResultCache, grader_fingerprint, result_key, submission_digest
-from grader.bulk.inputs import Discovery, Submission, discover
+from grader.bulk.inputs import Discovery, Limits, Submission, discover
 from grader.bulk.manual import ManualPoints, assign_manual
 from grader.bulk.outputs import RunInfo, write_outputs
 from grader.bulk.results import (
@@ -19,6 +20,7 @@ from grader.bulk.results import (
     FAILED_TO_GRADE,
     GRADED,
     NO_SUBMISSION,
+    REJECTED,
     StudentResult,
     problem_report,
     state_of,
@@ -43,6 +45,7 @@ class BulkRequest:
     manual: tuple[ManualPoints, ...] = ()
     cache_dir: Path | None = None  # default: OUT/.cache
     feedback_base: str = ""
+    limits: Limits = field(default_factory=Limits)  # what unpacking zips may write
 
 
 @dataclass(frozen=True)
@@ -106,10 +109,20 @@ def grade_class(request: BulkRequest, assignment: Assignment,
     A KeyboardInterrupt stops grading; the outputs are still written for what was finished
     (and the cache keeps it), then the interrupt is re-raised.
     """
+    try:
+        return _grade_class(request, assignment, on_result, on_start)
+    finally:  # unpacked submissions are never left behind, whatever happened
+        shutil.rmtree(request.out / WORK_DIR, ignore_errors=True)
+
+
+def _grade_class(request: BulkRequest, assignment: Assignment, on_result: Listener | None,
+                 on_start: Callable[[int], None] | None) -> BulkOutcome:
+    """Grade the class with its submissions unpacked in OUT/.work (see grade_class)."""
     started = time.monotonic()
     options = request.options
+    shutil.rmtree(request.out / WORK_DIR, ignore_errors=True)  # left by a killed run
     discovery = discover(request.input, request.out / WORK_DIR, assignment.module,
-                         exclude=(request.out,))
+                         exclude=(request.out,), limits=request.limits)
     manual, unmatched = assign_manual(request.manual, [s.student for s in discovery.submissions])
     expected_key = prepare_expected(assignment, options)
     fingerprint = grader_fingerprint()
@@ -132,11 +145,12 @@ def grade_class(request: BulkRequest, assignment: Assignment,
         if submission.file is None:
             finish(submission, problem_report(assignment, questions, submission.student.source,
                                               submission.problem, options.lang),
-                   NO_SUBMISSION, False)
+                   REJECTED if submission.rejected else NO_SUBMISSION, False)
             continue
+        ids = [q.id for q in questions]
         key = result_key(submission_digest(submission.file), expected_key, fingerprint,
-                         [q.id for q in questions], options.lang, options.run)
-        cached = cache.get(key)
+                         ids, options.lang, options.run, assignment.name)
+        cached = cache.get(key, assignment.name, ids)
         if cached is not None:
             finish(submission, cached, CACHED, False)
         else:
@@ -168,5 +182,5 @@ class BulkInterrupted(KeyboardInterrupt):
         self.outcome = outcome
 
 
-__all__ = ["CACHED", "FAILED_TO_GRADE", "GRADED", "NO_SUBMISSION", "BulkInterrupted",
+__all__ = ["CACHED", "FAILED_TO_GRADE", "GRADED", "NO_SUBMISSION", "REJECTED", "BulkInterrupted",
            "BulkOutcome", "BulkRequest", "grade_class"]

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from grader import __version__
-from grader.model import GRADER_ERROR, GradeReport
-from grader.observe.workspace import COPY_SKIP, MAX_COPIED_FILE
+from grader.model import GRADER_ERROR, GradeReport, clean_report
+from grader.observe.workspace import COPY_SKIP
 from grader.render.json_report import write_atomically
 from grader.runner import RunOptions, options_json
+from grader.text import clean_data
 
 GRADER_DIR = Path(__file__).resolve().parent.parent
 # Grader code that cannot change a report: how bulk runs are organised, how reports are shown.
@@ -33,26 +34,35 @@ def _skipped(name: str) -> bool:
 
 
 def submission_files(file: Path) -> Iterator[tuple[str, Path]]:
-    """Yield (relative name, path) of what the sandbox copies of a submission, sorted."""
+    """Yield (relative name, path) of every file of a submission's folder but tooling, sorted.
+
+    Files of any size: a key must change whenever any byte the grading could see changes.
+    """
     root = file.parent
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not _skipped(d))
         for name in sorted(names):
             path = Path(folder, name)
-            if _skipped(name) or not path.is_file() or path.stat().st_size > MAX_COPIED_FILE:
+            if _skipped(name) or not path.is_file():
                 continue
             yield path.relative_to(root).as_posix(), path
 
 
 def submission_digest(file: Path) -> str:
-    """Hash what the sandbox copies of a submission: its folder's small files, and which file."""
-    digest = hashlib.sha256(file.name.encode() + b"\0")
+    """Hash every byte of a submission's files, their names, and which file is graded."""
+    digest = hashlib.sha256(_name_bytes(file.name) + b"\0")
     for name, path in submission_files(file):
-        digest.update(f"{name}\0{path.stat().st_size}\0".encode())
+        content = hashlib.sha256()  # each file's own hash: names and contents cannot run together
         with path.open("rb") as handle:
             while chunk := handle.read(1 << 20):
-                digest.update(chunk)
+                content.update(chunk)
+        digest.update(_name_bytes(name) + b"\0" + content.digest())
     return digest.hexdigest()
+
+
+def _name_bytes(name: str) -> bytes:
+    """Encode a file name exactly, whatever it holds (undecodable bytes, surrogates)."""
+    return name.encode("utf-8", "surrogatepass")
 
 
 def grader_fingerprint() -> str:
@@ -68,12 +78,13 @@ def grader_fingerprint() -> str:
 
 
 def result_key(submission: str, expected_key: str | None, fingerprint: str,
-               questions: Sequence[str], lang: str, run: RunOptions) -> str:
+               questions: Sequence[str], lang: str, run: RunOptions, assignment: str = "") -> str:
     """Return the cache key of one submission's report under these grading settings."""
     settings = {k: v for k, v in options_json(run).items() if k != "parallel"}
     material = {"submission": submission, "expected": expected_key, "grader": fingerprint,
-                "questions": list(questions), "lang": lang, "run": settings}
-    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:32]
+                "questions": list(questions), "lang": lang, "run": settings,
+                "assignment": assignment}
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
 
 def cacheable(report: GradeReport) -> bool:
@@ -91,22 +102,34 @@ class ResultCache:
         """Return the file of one key."""
         return self.folder / f"{key}.json"
 
-    def get(self, key: str) -> GradeReport | None:
-        """Return the cached report, None when absent or unreadable."""
+    def get(self, key: str, assignment: str | None = None,
+            questions: Sequence[str] | None = None) -> GradeReport | None:
+        """Return the cached report, None when absent, unreadable or not the one asked for.
+
+        An entry is reused only if it is whole, stored under this key, of this assignment and
+        these questions, with clean text and no grader error (a hand-edited or foreign file
+        is graded again).
+        """
         try:
             entry: dict[str, Any] = json.loads(self.path(key).read_text(encoding="utf-8"))
-            if entry.get("kind") != ENTRY_KIND or entry.get("schema") != ENTRY_SCHEMA:
+            if (entry.get("kind") != ENTRY_KIND or entry.get("schema") != ENTRY_SCHEMA
+                    or entry.get("key") != key or clean_data(entry["report"]) != entry["report"]):
                 return None
-            return GradeReport.from_json(entry["report"])
-        except (OSError, ValueError, TypeError, KeyError):
+            report = GradeReport.from_json(entry["report"])
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
+        if assignment is not None and report.assignment != assignment:
+            return None
+        if questions is not None and [q.id for q in report.questions] != list(questions):
+            return None
+        return report if cacheable(report) else None
 
     def put(self, key: str, report: GradeReport, student: str) -> bool:
         """Store a report unless the grader failed on it; return whether it was stored."""
         if not cacheable(report):
             return False
         entry = {"kind": ENTRY_KIND, "schema": ENTRY_SCHEMA, "key": key, "student": student,
-                 "report": report.to_json()}
+                 "report": clean_report(report).to_json()}
         write_atomically(self.path(key), json.dumps(entry, sort_keys=True, ensure_ascii=False),
                          durable=True)
         return True

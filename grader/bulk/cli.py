@@ -1,8 +1,9 @@
 """`grade bulk INPUT --out DIR`: parse arguments, grade the class, show progress and a summary.
 
-Exit codes: 0 every submission was graded (whatever the grades), 2 usage error (bad input,
-bad manual points file, bad options), 3 the grader failed on some submission (run again to
-retry those), 130 interrupted (run again to continue where it stopped).
+Exit codes: 0 every student was graded (whatever the grades), 1 some student was not graded
+(no submission, or rejected: too large, unreadable), 2 usage error (bad input, bad manual points
+file, bad options), 3 the grader failed on some submission (run again to retry those),
+130 interrupted (run again to continue where it stopped).
 """
 
 from __future__ import annotations
@@ -18,19 +19,22 @@ from grader.bulk.api import (
     FAILED_TO_GRADE,
     GRADED,
     NO_SUBMISSION,
+    REJECTED,
     BulkInterrupted,
     BulkOutcome,
     BulkRequest,
     grade_class,
 )
+from grader.bulk.archives import MB, Limits
 from grader.bulk.inputs import InputError
 from grader.bulk.manual import ManualError, load_manual
 from grader.bulk.progress import Progress, format_duration
-from grader.bulk.results import StudentResult
+from grader.bulk.results import NOTHING_GRADED, StudentResult
 from grader.bulk.summary import mean
 from grader.cli_options import add_grading_options, grading_options, question_ids
 from grader.scoring import EXIT_ALL_PASSED, EXIT_GRADER_ERROR, EXIT_USAGE
 
+EXIT_NOT_ALL_GRADED = 1
 EXIT_INTERRUPTED = 130
 
 
@@ -41,8 +45,9 @@ def bulk_parser() -> argparse.ArgumentParser:
         description="Grade a whole class: INPUT is a folder with one sub-folder or file per "
                     "student, a Moodle 'download all submissions' zip, or a folder of cloned "
                     "repositories. Re-running grades only what changed.",
-        epilog="Exit codes: 0 all graded, 2 usage error, 3 grader error on some submission "
-               "(run again to retry), 130 interrupted (run again to continue).",
+        epilog="Exit codes: 0 all graded, 1 some student not graded (no submission, rejected), "
+               "2 usage error, 3 grader error on some submission (run again to retry), "
+               "130 interrupted (run again to continue).",
     )
     parser.add_argument("input", type=Path, metavar="INPUT")
     parser.add_argument("--out", "-o", type=Path, required=True, metavar="DIR",
@@ -60,15 +65,22 @@ def bulk_parser() -> argparse.ArgumentParser:
                         help="where graded reports are cached (default: DIR/.cache)")
     parser.add_argument("--feedback-base", default="", metavar="URL",
                         help="URL where DIR is published, for the gradebook's feedback links")
+    parser.add_argument("--max-student-mb", type=float, default=Limits.student_bytes / MB,
+                        metavar="MB", help="most one student's zips may unpack to, nested zips "
+                        "included (default: %(default)g); past it: rejected")
+    parser.add_argument("--max-class-mb", type=float, default=Limits.class_bytes / MB,
+                        metavar="MB", help="most the whole class may unpack to "
+                        "(default: %(default)g)")
     return parser
 
 
 def summary_line(outcome: BulkOutcome) -> str:
     """Return the final one-line summary."""
-    grades = [r.grade for r in outcome.results if r.state != NO_SUBMISSION]
+    grades = [r.grade for r in outcome.results if r.state not in NOTHING_GRADED]
     parts = [f"{len(outcome.results)} students", f"{outcome.count(GRADED)} graded",
              f"{outcome.count(CACHED)} from cache", f"{outcome.count(NO_SUBMISSION)} without "
-             "submission", f"{outcome.count(FAILED_TO_GRADE)} grader errors"]
+             "submission", f"{outcome.count(REJECTED)} rejected",
+             f"{outcome.count(FAILED_TO_GRADE)} grader errors"]
     where = outcome.files.get("summary", "")
     return (f"bulk: {', '.join(parts)} — mean {mean(grades):.2f}/20 — "
             f"{format_duration(outcome.duration)} — {where}")
@@ -85,8 +97,12 @@ def run_bulk(argv: list[str]) -> int:
         manual = load_manual(args.manual) if args.manual else ()
     except ManualError as exc:
         parser.error(str(exc))
+    if args.max_student_mb <= 0 or args.max_class_mb <= 0:
+        parser.error("--max-student-mb and --max-class-mb must be > 0")
+    limits = Limits(student_bytes=int(args.max_student_mb * MB),
+                    class_bytes=int(args.max_class_mb * MB))
     request = BulkRequest(args.input, args.out, options, args.workers, args.scheduler, manual,
-                          args.cache, args.feedback_base)
+                          args.cache, args.feedback_base, limits)
     progress: list[Progress] = []
 
     def started(total: int) -> None:
@@ -120,4 +136,13 @@ def run_bulk(argv: list[str]) -> int:
         print(f"grade bulk: manual points for unknown student {name!r} not applied",
               file=sys.stderr)
     print(summary_line(outcome))
-    return EXIT_GRADER_ERROR if outcome.count(FAILED_TO_GRADE) else EXIT_ALL_PASSED
+    return bulk_exit_code(outcome)
+
+
+def bulk_exit_code(outcome: BulkOutcome) -> int:
+    """Return the run's exit code: 3 a grader error, 1 a student not graded, 0 all graded."""
+    if outcome.count(FAILED_TO_GRADE):
+        return EXIT_GRADER_ERROR
+    if outcome.count(NO_SUBMISSION) or outcome.count(REJECTED):
+        return EXIT_NOT_ALL_GRADED
+    return EXIT_ALL_PASSED

@@ -60,7 +60,7 @@ class WarmWorkerPlugin(WorkerPlugin):
             try:
                 warm = self._idle.get_nowait()
             except queue.Empty:
-                warm = WarmWorker(self.preload)
+                warm = WarmWorker(self.preload, tied=False)  # pooled across threads
                 with self._lock:
                     self._started.append(warm)
             if not warm.alive:  # killed while idle (by a student's code, or the OOM killer)

@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from grader.bulk.results import GRADE_SCALE, NO_SUBMISSION, StudentResult
+from grader.bulk.results import GRADE_SCALE, NOTHING_GRADED, StudentResult
 from grader.bulk.summary import (
     CHART_HEIGHT,
     CHART_MARGIN,
@@ -88,14 +88,23 @@ def _points(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP "CSV injection"
+
+
+def cell(text: str) -> str:
+    """Return a CSV text cell a spreadsheet shows as text: a leading ' before a formula start."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def render_gradebook(results: Sequence[StudentResult], links: dict[str, str], info: RunInfo) -> str:
     """Return the CSV for Moodle's grade import (offline grading worksheet columns)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["Identifier", "Full name", "Grade", "Maximum Grade", "Feedback comments"])
     for result in results:
-        writer.writerow([result.student.identifier, result.student.name, f"{result.grade:.2f}",
-                         f"{GRADE_SCALE:.2f}", _link(info, links[result.student.key])])
+        writer.writerow([cell(result.student.identifier), cell(result.student.name),
+                         f"{result.grade:.2f}", f"{GRADE_SCALE:.2f}",
+                         cell(_link(info, links[result.student.key]))])
     return buffer.getvalue()
 
 
@@ -110,11 +119,18 @@ def render_otter_csv(results: Sequence[StudentResult]) -> str:
         scores = {q.id: q.score for q in result.report.questions}
         total = result.report.score + result.manual_total
         possible = result.report.max_score
-        writer.writerow([result.student.key, *(_points(scores.get(q, 0.0)) for q in questions),
+        writer.writerow([cell(result.student.key), *(_points(scores.get(q, 0.0)) for q in questions),
                          _points(result.manual_total), _points(total), _points(possible),
                          f"{total / possible:.4f}" if possible else "0", f"{result.grade:.2f}",
                          result.state])
     return buffer.getvalue()
+
+
+def reason(result: StudentResult) -> str:
+    """Return why a student was not graded ("" when they were)."""
+    if result.state in NOTHING_GRADED and result.report.notes:
+        return result.report.notes[0]
+    return ""
 
 
 def results_json(results: Sequence[StudentResult], links: dict[str, str], info: RunInfo) -> str:
@@ -125,7 +141,7 @@ def results_json(results: Sequence[StudentResult], links: dict[str, str], info: 
         students.append({
             "key": result.student.key, "name": result.student.name,
             "identifier": result.student.identifier, "moodle_id": result.student.moodle_id,
-            "source": result.student.source, "state": result.state,
+            "source": result.student.source, "state": result.state, "reason": reason(result),
             "score": result.report.score, "max_score": result.report.max_score,
             "manual": [{"question": m.question, "points": m.points, "comment": m.comment}
                        for m in result.manual],
@@ -143,7 +159,7 @@ def results_json(results: Sequence[StudentResult], links: dict[str, str], info: 
 def summary_context(results: Sequence[StudentResult], links: dict[str, str], info: RunInfo
                     ) -> dict[str, Any]:
     """Compute everything the summary template shows (the template only loops and prints)."""
-    grades = [r.grade for r in results if r.state != NO_SUBMISSION]
+    grades = [r.grade for r in results if r.state not in NOTHING_GRADED]
     stats = question_stats(results)
     rows = [{"key": r.student.key, "name": r.student.name, "identifier": r.student.identifier,
              "detail": r.student.identifier if r.student.moodle_id else r.student.key,
@@ -151,7 +167,7 @@ def summary_context(results: Sequence[StudentResult], links: dict[str, str], inf
              "max_score": _points(r.report.max_score), "manual": _points(r.manual_total),
              "state": r.state, "link": links[r.student.key],
              "marks": [("✓" if q.status == PASSED else "✗", q.status) for q in r.report.questions],
-             "notes": list(r.notes)} for r in results]
+             "notes": [n for n in (reason(r), *r.notes) if n]} for r in results]
     return {
         "info": info, "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "count": len(results), "submitted": len(grades), "mean": f"{mean(grades):.2f}", "median": f"{median(grades):.2f}",

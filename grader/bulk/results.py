@@ -18,7 +18,9 @@ GRADE_SCALE = 20.0
 GRADED = "graded"  # graded in this run
 CACHED = "cached"  # reused from an earlier run (same submission, reference and grader)
 NO_SUBMISSION = "no_submission"  # nothing gradable was found (the student's problem)
+REJECTED = "rejected"  # the upload was refused (archive too large, unreadable zip), with why
 FAILED_TO_GRADE = "grader_error"  # the grader failed (not the student's fault; retried next run)
+NOTHING_GRADED = (NO_SUBMISSION, REJECTED)  # no report of the student's code: left out of means
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ class StudentResult:
 
     student: Student
     report: GradeReport
-    state: str  # graded | cached | no_submission | grader_error
+    state: str  # graded | cached | no_submission | rejected | grader_error
     manual: tuple[ManualPoints, ...] = ()
     notes: tuple[str, ...] = ()  # about the submission as found (duplicates, renamed file…)
 

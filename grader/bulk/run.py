@@ -58,7 +58,8 @@ def grade_task(batch: Batch, task: Task, worker: WarmWorker) -> GradeReport:
 
 
 def _serve(batch: Batch, tasks: queue.Queue[Task], done: queue.Queue[tuple[Task, GradeReport] | None],
-           stop: threading.Event, store: Store, retry: queue.Queue[Task] | None = None) -> None:
+           stop: threading.Event, store: Store, retry: queue.Queue[Task] | None = None,
+           started: list[WarmWorker] | None = None) -> None:
     """Take tasks until none is left, on one warm worker started on the first task.
 
     When a worker dies, its task goes to `retry` (when given) instead of failing: a student's
@@ -73,7 +74,13 @@ def _serve(batch: Batch, tasks: queue.Queue[Task], done: queue.Queue[tuple[Task,
             except queue.Empty:
                 return
             try:
-                worker = worker or WarmWorker(batch.preload)
+                if worker is None:
+                    worker = WarmWorker(batch.preload)
+                    if started is not None:
+                        started.append(worker)
+                    if stop.is_set():  # stopped while it started: run_local's kill missed it
+                        worker.kill()
+                        return
                 report = grade_task(batch, task, worker)
             except WorkerError as exc:  # the worker died (a student's code may have killed it)
                 if worker is not None:
@@ -85,7 +92,10 @@ def _serve(batch: Batch, tasks: queue.Queue[Task], done: queue.Queue[tuple[Task,
                 report = batch.failure(task, str(exc))
             except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the class
                 report = batch.failure(task, f"{type(exc).__name__}: {exc}")
-            store(task, report)
+            try:
+                store(task, report)
+            except Exception as exc:  # noqa: BLE001 - a cache that cannot be written loses no student
+                report = batch.failure(task, f"the report could not be cached: {exc}")
             done.put((task, report))
     finally:
         if worker is not None:
@@ -102,8 +112,10 @@ def run_local(batch: Batch, tasks: Sequence[Task], workers: int, store: Store
     done: queue.Queue[tuple[Task, GradeReport] | None] = queue.Queue()
     stop = threading.Event()
     retry: queue.Queue[Task] = queue.Queue()
+    started: list[WarmWorker] = []  # killed when the run stops early (Ctrl-C, SIGTERM)
     count = max(1, min(workers, len(tasks)))
-    threads = [threading.Thread(target=_serve, args=(batch, pending, done, stop, store, retry),
+    threads = [threading.Thread(target=_serve, args=(batch, pending, done, stop, store, retry,
+                                                     started),
                                 name=f"bulk-worker-{i}", daemon=True) for i in range(count)]
     for thread in threads:
         thread.start()
@@ -120,7 +132,10 @@ def run_local(batch: Batch, tasks: Sequence[Task], workers: int, store: Store
             running -= 1
             if not running and not retrying and not retry.empty():
                 retrying, running = True, 1  # one at a time now, each on a fresh worker
-                threading.Thread(target=_serve, args=(batch, retry, done, stop, store),
+                threading.Thread(target=_serve, args=(batch, retry, done, stop, store, None,
+                                                      started),
                                  name="bulk-retry", daemon=True).start()
     finally:
-        stop.set()  # interrupted: threads stop after their current submission
+        stop.set()  # interrupted: no new submission is started…
+        for worker in list(started):  # …and the ones being graded are abandoned at once
+            worker.kill()

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from grader.bulk.results import GRADE_SCALE, NO_SUBMISSION, StudentResult
+from grader.bulk.results import GRADE_SCALE, NOTHING_GRADED, StudentResult
 from grader.model import FAILED, PASSED
 
 BINS = 10  # histogram bars over 0–20: [0, 2), [2, 4), …, [18, 20]
@@ -85,7 +85,7 @@ def _failure_kinds(result: StudentResult, question_id: str) -> dict[str, str]:
 
 def question_stats(results: Sequence[StudentResult]) -> tuple[QuestionStats, ...]:
     """Return each question's pass rate, mean score and most frequent failure messages."""
-    with_submission = [r for r in results if r.state != NO_SUBMISSION]
+    with_submission = [r for r in results if r.state not in NOTHING_GRADED]
     if not results:
         return ()
     stats = []

@@ -6,8 +6,13 @@ import html
 import os
 
 from grader.messages import translate
-from grader.model import FAILED, NOT_IMPLEMENTED, PASSED, GradeReport, QuestionResult
+from grader.model import FAILED, NOT_IMPLEMENTED, PASSED, GradeReport, QuestionResult, clean_report
 from grader.render.html import points
+
+
+def inert(text: str, token: str) -> str:
+    """Wrap printed text so that the runner runs no workflow command in it (::stop-commands::)."""
+    return f"::stop-commands::{token}\n{text}::{token}::\n"
 
 
 def escape_data(text: str) -> str:
@@ -57,6 +62,7 @@ def question_annotations(result: QuestionResult, file: str) -> list[str]:
 
 def render_annotations(report: GradeReport, workspace: str = "") -> str:
     """Return the annotation lines for every question that did not pass."""
+    report = clean_report(report)
     file = submission_path(report, workspace)
     lines = [line for q in report.questions for line in question_annotations(q, file)]
     return "".join(line + "\n" for line in lines)
@@ -69,6 +75,8 @@ def md(text: str) -> str:
 
 def render_job_summary(report: GradeReport) -> str:
     """Return the markdown job summary: total, one row per question, the failed checks."""
+    report = clean_report(report)
+
     def t(key: str, **params: object) -> str:
         return translate(report.lang, key, **params)
 

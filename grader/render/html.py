@@ -14,6 +14,7 @@ from grader.model import (
     CriterionResult,
     GradeReport,
     QuestionResult,
+    clean_report,
 )
 from grader.render.templates import template_environment
 
@@ -203,4 +204,4 @@ def report_view(report: GradeReport) -> dict[str, Any]:
 
 def render_html(report: GradeReport) -> str:
     """Return the report as a self-contained HTML page."""
-    return template_environment().get_template(TEMPLATE).render(page=report_view(report))
+    return template_environment().get_template(TEMPLATE).render(page=report_view(clean_report(report)))

@@ -7,11 +7,12 @@ import os
 import tempfile
 from pathlib import Path
 
-from grader.model import GradeReport
+from grader.model import GradeReport, clean_report
 
 
 def render_json(report: GradeReport) -> str:
     """Return the report as indented, key-sorted JSON."""
+    report = clean_report(report)
     return json.dumps(report.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 

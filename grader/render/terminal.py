@@ -11,6 +11,7 @@ from grader.model import (
     CriterionResult,
     GradeReport,
     QuestionResult,
+    clean_report,
 )
 
 MAX_LINES_PER_QUESTION = 8
@@ -100,7 +101,8 @@ def render_summary(report: GradeReport) -> str:
 
 
 def render_terminal(report: GradeReport, colour: bool = False) -> str:
-    """Return the whole report as terminal text."""
+    """Return the whole report as terminal text (no control character but the colours')."""
+    report = clean_report(report)
     lines = [f"{report.assignment} — {report.submission}"]
     lines += [_paint(f"! {note}", YELLOW, colour) for note in report.notes]
     for result in report.questions:

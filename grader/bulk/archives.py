@@ -1,0 +1,121 @@
+"""Unpack zips safely: no path escapes, no links, bounded bytes and members per student and class."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import stat
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+MB = 1024 * 1024
+READ_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, RuntimeError,
+               NotImplementedError, ValueError)
+
+
+class InputError(Exception):
+    """The class input itself is unusable (not a folder, not a readable zip)."""
+
+
+class ArchiveTooLarge(InputError):
+    """Unpacking would write more bytes or members than a budget allows."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What unpacking may write: per student (nested zips included) and for the whole class."""
+
+    student_bytes: int = 100 * MB
+    student_members: int = 2000
+    class_bytes: int = 2048 * MB
+    class_members: int = 100_000
+    depth: int = 2  # zips inside a student's zip, inside …
+
+
+class Budget:
+    """Bytes and members still allowed to one student or to the class (one per run, not shared)."""
+
+    def __init__(self, label: str, max_bytes: int, max_members: int) -> None:
+        self.label, self.max_bytes, self.max_members = label, max_bytes, max_members
+        self.bytes = self.members = 0
+
+    def check(self, size: int, members: int = 0) -> None:
+        """Raise ArchiveTooLarge if this much more would exceed the budget."""
+        if self.members + members > self.max_members:
+            raise ArchiveTooLarge(f"archive too large: more than {self.max_members} files "
+                                  f"unpacked for {self.label}")
+        if self.bytes + size > self.max_bytes:
+            raise ArchiveTooLarge(f"archive too large: more than {self.max_bytes / MB:g} MB "
+                                  f"unpacked for {self.label}")
+
+    def take(self, size: int, members: int = 0) -> None:
+        """Account for bytes or members written (raise ArchiveTooLarge first if they do not fit)."""
+        self.check(size, members)
+        self.bytes += size
+        self.members += members
+
+
+def is_symlink_member(info: zipfile.ZipInfo) -> bool:
+    """Whether a zip member is a Unix symbolic link."""
+    return stat.S_ISLNK(info.external_attr >> 16)
+
+
+def safe_parts(name: str) -> tuple[str, ...] | None:
+    """Return a member's path parts, None when it would escape the target folder."""
+    name = name.replace("\\", "/")
+    parts = tuple(p for p in PurePosixPath(name).parts if p != ".")
+    if not parts or name.startswith("/") or ".." in parts or ":" in parts[0]:
+        return None
+    return parts
+
+
+def write_members(bundle: zipfile.ZipFile, members: Iterable[tuple[zipfile.ZipInfo, tuple[str, ...]]],
+                  target: Path, budgets: Sequence[Budget]) -> None:
+    """Write members at their parts below target, accounting every byte to every budget."""
+    for info, parts in members:
+        destination = target.joinpath(*parts)
+        if info.is_dir():
+            destination.mkdir(parents=True, exist_ok=True)
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with bundle.open(info) as src, destination.open("wb") as out:
+            while chunk := src.read(1 << 20):
+                for budget in budgets:  # declared sizes may lie: count what is really written
+                    budget.take(len(chunk))
+                out.write(chunk)
+
+
+def extract_zip(archive: Path | bytes, target: Path, budgets: Sequence[Budget] = ()) -> list[str]:
+    """Extract a zip within budgets; return the members refused (escapes, links).
+
+    Raise ArchiveTooLarge past a budget, InputError if unreadable; the target is then removed.
+    """
+    label = "the zip" if isinstance(archive, bytes) else archive.name
+    budgets = budgets or (Budget(label, 200 * MB, 5000),)
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    source = io.BytesIO(archive) if isinstance(archive, bytes) else archive
+    refused: list[str] = []
+    try:
+        with zipfile.ZipFile(source) as bundle:
+            members = []
+            for info in bundle.infolist():
+                parts = safe_parts(info.filename)
+                if parts is None or is_symlink_member(info):
+                    refused.append(info.filename)
+                else:
+                    members.append((info, parts))
+            for budget in budgets:  # refuse a bomb before writing anything
+                budget.check(sum(i.file_size for i, _ in members), len(members))
+            for budget in budgets:
+                budget.take(0, len(members))
+            write_members(bundle, members, target, budgets)
+    except ArchiveTooLarge:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    except READ_ERRORS as exc:
+        shutil.rmtree(target, ignore_errors=True)
+        raise InputError(f"{label} is not a readable zip ({exc})") from exc
+    return refused
