@@ -152,8 +152,10 @@ def judge_question(assignment: str, question: Question, sets: Sequence[ArgSet],
             continue
         status = got.status if got.status in STUDENT_FAULTS else ERROR
         said = failure_message(status, got.failure, lang)
-        checks += failed_set_checks(rubric, question.id, want, arg_set, said, lang)
-        message, failure = message or said, failure or got.failure
+        set_checks = failed_set_checks(rubric, question.id, want, arg_set, said, lang)
+        checks += set_checks
+        message = message or (set_checks[0].message if set_checks else said)
+        failure = failure or got.failure
     try:
         criteria = score_criteria(question, checks, lang)
     except CriteriaError as exc:  # assignment.toml does not fit the checks: the grader's fault

@@ -78,7 +78,11 @@ CORPUS = [
             'Q3 (n_hidden=0), one training step on 4 samples: weights — expected changed, got unchanged.',
             ("compiled",)),
     Variant("q3_functional", PASSED),
-    Variant("q3_hardcoded_dims", FAILED, failed_criteria=("architecture",)),  # fails once argument sets land
+    Variant("q3_hardcoded_dims", FAILED, 22,
+            "Q3 with input_dim=20, n_classes=3: not judged — model(x) with x of shape (4, 20) "
+            "raised ValueError: Input 0 with name 'None' of layer 'dense_10' is incompatible with "
+            "the layer: expected axis -1 of input shape to have value 784, but received input "
+            "with shape (4, 20)", ("architecture", "compiled")),
     Variant("q3_input_shape", PASSED),
     Variant("q3_not_compiled", FAILED, 1,
             "Q3 (n_hidden=3): the model is not compiled — expected model.compile(loss=…, metrics=['accuracy']).",
@@ -245,7 +249,7 @@ def test_the_corpus_covers_every_question_both_ways() -> None:
     assert {"q8", "q9", "q14"} <= uses_scikeras
 
 
-EXPECTED_TO_FAIL = {"q3_hardcoded_dims": "needs argument sets"}
+EXPECTED_TO_FAIL: dict[str, str] = {}
 
 
 def corpus_params() -> list:

@@ -242,7 +242,14 @@ def _folder_entries(root: Path, exclude: set[Path]) -> tuple[list[Entry], list[s
 
 
 def _strip_wrapper(names: list[str]) -> str:
-    """Return the prefix of a lone wrapper folder around the whole zip ("" when there is none)."""
+    """Return the prefix of a lone wrapper folder around the whole zip ("" when there is none).
+
+    A zip whose every file is already a Moodle participant's path has no wrapper: a name may
+    hold "/" (every participant's name starting with "X/" keeps it), and no id is ever lost.
+    """
+    files = [n for n in names if not n.endswith("/")]
+    if files and all(MOODLE_PATH.match(n) for n in files):
+        return ""
     prefix = ""
     while True:
         rest = [n[len(prefix):] for n in names if n.startswith(prefix) and n[len(prefix):]]

@@ -16,6 +16,7 @@ from grader.model import (
     QuestionResult,
     clean_report,
 )
+from grader.render import distinct
 from grader.render.templates import template_environment
 
 TEMPLATE = "report.html.j2"
@@ -133,7 +134,8 @@ def criterion_view(criterion: CriterionResult, checks: dict[str, dict[str, Any]]
     return {"id": criterion.id, "title": criterion.title, "subject": criterion.subject,
             "score": points(criterion.score), "points": points(criterion.points),
             "tone": "ok" if criterion.passed else "bad", "mark": "✓" if criterion.passed else "✗",
-            "summary": summary, "failed": failed or unchecked[:1]}
+            "summary": summary,
+            "failed": distinct(failed, lambda c: c["message"]) or unchecked[:1]}
 
 
 def question_view(result: QuestionResult, lang: str) -> dict[str, Any]:

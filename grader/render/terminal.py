@@ -13,6 +13,7 @@ from grader.model import (
     QuestionResult,
     clean_report,
 )
+from grader.render import distinct
 
 MAX_LINES_PER_QUESTION = 8
 MAX_FRAMES = 3
@@ -35,7 +36,8 @@ def render_question(result: QuestionResult, lang: str, colour: bool = False) -> 
     mark = _paint("✓", GREEN, colour) if result.status == PASSED else _paint("✗", RED, colour)
     score = f"{_points(result.score)}/{_points(result.max_score)}"
     lines = [f"{mark} {result.id:<4} {result.title:<52} {score:>9}  {status}"]
-    if result.message:
+    said_below = result.status == FAILED and any(c.message == result.message for c in result.checks)
+    if result.message and not said_below:
         lines.append(f"    {result.message}")
     shown_once = result.failure is not None and result.failure.phase == "import"  # in the notes
     if result.failure is not None and not shown_once and result.status not in (PASSED, FAILED,
@@ -48,8 +50,8 @@ def render_question(result: QuestionResult, lang: str, colour: bool = False) -> 
     if result.status == FAILED and result.criteria:
         lines += render_criteria(result, lang, colour)
     else:
-        lines += render_checks([c for c in result.checks if c.status == FAILED], "    ", lang,
-                               colour)
+        lines += render_checks(distinct((c for c in result.checks if c.status == FAILED),
+                                        lambda c: c.message), "    ", lang, colour)
     for note in result.notes:
         lines.append(_paint("    " + translate(lang, "report.note", note=note), YELLOW, colour))
     return lines
@@ -59,7 +61,7 @@ def criterion_checks(result: QuestionResult, criterion: CriterionResult) -> list
     """Return what a failed criterion shows: its failed checks, else its first unchecked one."""
     by_id = {c.id: c for c in result.checks}
     checks = [by_id[i] for i in criterion.checks if i in by_id]
-    failed = [c for c in checks if c.status == FAILED]
+    failed = distinct((c for c in checks if c.status == FAILED), lambda c: c.message)
     return failed or [c for c in checks if c.status != PASSED][:1]
 
 

@@ -1,5 +1,5 @@
-"""Q3 one mistake: 784 inputs and 10 classes hard-coded, input_dim and n_classes ignored — can
-only fail once builders are called with other argument sets."""
+"""Q3 one mistake: 784 inputs and 10 classes hard-coded, input_dim and n_classes ignored — right
+for the contract's own call, wrong for every other argument set."""
 from td_keras_reference import *  # noqa: F403
 
 import keras
