@@ -12,8 +12,8 @@ from grader import __version__
 from grader.assignment import Assignment, Question, load_assignment
 from grader.judge import judge_question
 from grader.messages import translate
-from grader.model import ERROR, GradeReport, Observation, QuestionResult
-from grader.notebook import error_note, notebook_note
+from grader.model import ERROR, Failure, GradeReport, Observation, QuestionResult
+from grader.notebook import broken_functions, error_note, notebook_notes
 from grader.observe.child import IMPORT_JOB
 from grader.reference import (
     ExpectedSet,
@@ -105,8 +105,11 @@ def grade(submission: Path, options: GradeOptions | None = None,
         if missing and reference_dir is not None:
             jobs += _jobs(missing, str(find_submission(reference_dir, assignment.module)),
                           assignment, options.run, REFERENCE_PREFIX)
+        # a notebook cell that does not run costs only the questions whose functions it defines
+        broken = broken_functions(imported.data) if imported.status == "ok" else {}
         if imported.status == "ok":
-            jobs += _jobs(questions, str(file), assignment, options.run, hidden=hidden)
+            jobs += _jobs([q for q in questions if q.function not in broken], str(file),
+                          assignment, options.run, hidden=hidden)
         fresh_reference = []
         for job_id, observation in worker.run(jobs, options.run.parallel) if jobs else ():
             if job_id.startswith(REFERENCE_PREFIX):
@@ -121,7 +124,8 @@ def grade(submission: Path, options: GradeOptions | None = None,
     observations = {q: _without_machine_notes(o) for q, o in observations.items()}
     results = []
     for question in questions:
-        actual = observations.get(question.id) or _import_failure(question, imported)
+        actual = (observations.get(question.id) or _cell_failure(question, broken)
+                  or _import_failure(question, imported))
         result = judge_question(assignment.name, question, reference.get(question.id), actual,
                                 options.lang)
         results.append(result)
@@ -144,6 +148,12 @@ def _without_machine_notes(observation: Observation) -> Observation:
     return replace(observation, notes=tuple(n for n in observation.notes if n not in SANDBOX_NOTES))
 
 
+def _cell_failure(question: Question, broken: dict[str, Failure]) -> Observation | None:
+    """The observation of a question whose function is in a notebook cell that does not run."""
+    failure = broken.get(question.function)
+    return Observation(question.id, ERROR, failure=failure) if failure else None
+
+
 def _import_failure(question: Question, imported: Observation) -> Observation:
     """The observation of a question that could not run because the file does not import."""
     if imported.status == "ok":
@@ -158,8 +168,8 @@ def _report(assignment: Assignment, file: Path, results: list[QuestionResult],
     """Assemble the report; notes say once what concerns the whole submission."""
     notes = list(expected.notes)
     notebook = imported.data.get("notebook") if imported.status == "ok" else None
-    if notebook and (note := notebook_note(notebook, options.lang)):
-        notes.insert(0, note)
+    if notebook:
+        notes[:0] = notebook_notes(notebook, options.lang)
     other = file.with_suffix(".py" if file.suffix == ".ipynb" else ".ipynb")
     if other.is_file():
         notes.insert(0, translate(options.lang, "note.both_submissions", graded=file.name,
