@@ -29,6 +29,7 @@ from grader.model import GradeReport
 
 MAGIC = "grade"
 COPY_SKIP = ("__pycache__", ".git", ".ipynb_checkpoints")
+NOTEBOOK_PRELOAD = ("nbformat.reader", "IPython.core.inputtransformer2")  # `%magic` cells
 TRIES = 2  # a worker that died (killed from outside) is started again once
 
 
@@ -65,10 +66,11 @@ class Graded:
 class GraderSession:
     """What one kernel keeps between calls: a private folder and the warm worker."""
 
-    def __init__(self, shell: Any = None) -> None:
+    def __init__(self, shell: Any = None, worker: Any = None) -> None:
         self.shell = shell
         self.folder = Path(tempfile.mkdtemp(prefix="grade-jupyter-"))  # 0700: this user only
-        self._worker: Any = None
+        self._worker: Any = worker  # a worker given here is shared: never stopped by the session
+        self._owned = worker is None
         atexit.register(self.close)
 
     def worker(self, restart: bool = False) -> Any:
@@ -78,11 +80,12 @@ class GraderSession:
         from grader.runner import WarmWorker
 
         if self._worker is not None and (restart or not self._worker.alive):
-            self._worker.close()
-            self._worker = None
+            if self._owned:
+                self._worker.close()
+            self._worker, self._owned = None, True
         if self._worker is None:
             questions = load_assignment().questions
-            self._worker = WarmWorker(preload_modules(questions) + ["nbformat.reader"])
+            self._worker = WarmWorker(preload_modules(questions) + list(NOTEBOOK_PRELOAD))
         return self._worker
 
     def grade(self, questions: Sequence[str] = (), lang: str | None = None,
@@ -124,9 +127,9 @@ class GraderSession:
 
     def close(self) -> None:
         """Stop the worker and remove the private folder."""
-        if self._worker is not None:
+        if self._worker is not None and self._owned:
             self._worker.close()
-            self._worker = None
+        self._worker = None
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

@@ -103,13 +103,14 @@ class NotebookPlan:
     skipped_cells: tuple[int, ...]
     broken: tuple[BrokenCell, ...] = ()  # cells that do not compile (definitions mode)
     source: str = "file"  # or KERNEL
+    inputs: tuple[int, int] = (0, 0)  # the first and last code cell's numbers
 
     def summary(self, failed: tuple[BrokenCell, ...] = ()) -> dict[str, Any]:
         """Return the JSON the import observation carries to the report."""
         summary: dict[str, Any] = {"mode": self.mode, "skipped_cells": list(self.skipped_cells)}
         if self.source == KERNEL:
             summary["source"] = KERNEL
-            summary["cells"] = [cell.number for cell in self.cells]
+            summary["inputs"] = list(self.inputs)
         broken = still_broken(sorted((*self.broken, *failed), key=lambda b: b.number),
                               self.cells, keep_all=self.source != KERNEL)
         if broken:
@@ -274,8 +275,9 @@ def plan_notebook(path: Path, mode: str = DEFINITIONS) -> NotebookPlan:
         flags |= code.co_flags & FUTURE_FLAGS  # `from __future__` lasts for the next cells
         compiled.append(CompiledCell(cell.number, code, cell.source, cell.filename,
                                      defined_names(module)))
-    source = KERNEL if cells and cells[0].kernel else "file"
-    return NotebookPlan(mode, tuple(compiled), tuple(skipped), tuple(broken), source)
+    source = KERNEL if cells[0].kernel else "file"
+    return NotebookPlan(mode, tuple(compiled), tuple(skipped), tuple(broken), source,
+                        (cells[0].number, cells[-1].number))
 
 
 class NotebookLoader(importlib.abc.Loader):
@@ -350,11 +352,10 @@ def notebook_notes(summary: dict[str, Any], lang: str) -> list[str]:
     """Say once, for the report, what a notebook's import did not run and which cells are broken."""
     notes = [broken_note(cell, lang) for cell in summary.get("broken_cells", [])]
     if summary.get("source") == KERNEL:
-        numbers = summary.get("cells", [])
-        cells = f"In [{numbers[0]}]–In [{numbers[-1]}]" if numbers else "—"
-        return [translate(lang, "note.kernel_history", count=len(numbers), cells=cells), *notes]
+        first, last = summary.get("inputs", (0, 0))
+        return [*notes, translate(lang, "note.kernel_history", first=first, last=last)]
     note = notebook_note(summary, lang)
-    return ([note] if note else []) + notes
+    return notes + ([note] if note else [])
 
 
 def broken_note(cell: dict[str, Any], lang: str) -> str:

@@ -173,17 +173,42 @@ def test_skipped_cells_note_in_french(grade_with, heavy_notebook) -> None:
     assert any(n.startswith("Notebook : seuls les imports") for n in report.notes)
 
 
-def test_syntax_error_in_cell_7_is_reported_by_every_question(grade_with, tmp_path: Path) -> None:
+def test_syntax_error_in_cell_7_costs_only_what_cell_7_defines(grade_with, tmp_path: Path
+                                                                ) -> None:
     cells = heavy_reference_cells(tmp_path / "marker.txt")
     cells.insert(6, "def broken(:\n    pass\n")
     report = grade_with(write_notebook(tmp_path / "s" / "td_keras.ipynb", cells), "q2", "q13")
-    assert report.notes[0] == ("your file does not import: SyntaxError: invalid syntax "
-                               "(cell 7, line 1)")
-    for question in report.questions:
-        assert question.status == "error"
-        assert question.failure is not None and location(question.failure) == "cell 7, line 1"
+    assert report.notes[0] == ("Cell 7 does not run: SyntaxError: invalid syntax (cell 7, line 1)."
+                               " What it defines (broken()) is missing: only the questions that "
+                               "need it are not graded, the rest of the notebook is.")
+    assert [q.status for q in report.questions] == ["passed", "passed"]
     assert "cell 7, line 1" in render_terminal(report)
-    assert exit_code(report.questions) == 1
+    assert exit_code(report.questions) == 0
+
+
+def test_broken_cells_cost_only_their_questions(grade_with, tmp_path: Path) -> None:
+    """q5's cell does not compile, q13's raises while defining: q3 (untouched) keeps full marks."""
+    cells = ["#md # TD keras", *reference_cells()]
+    q5 = next(i for i, c in enumerate(cells) if c.startswith("def fit_with_validation("))
+    q13 = next(i for i, c in enumerate(cells) if c.startswith("def make_early_stopping_callback("))
+    cells[q5] = cells[q5].replace("def fit_with_validation(model, x, y, epochs: int, "
+                                  "batch_size: int):", "def fit_with_validation(model, x, y,:")
+    cells[q13] = "PATIENCE = 5 // 0\n" + cells[q13]
+    report = grade_with(write_notebook(tmp_path / "b" / "td_keras.ipynb", cells), "q3", "q5", "q13")
+    by_id = {q.id: q for q in report.questions}
+    assert (by_id["q3"].status, by_id["q3"].score) == ("passed", 1.5)
+    assert by_id["q5"].status == "error" and by_id["q13"].status == "error"
+    assert by_id["q5"].message == (f"cell {q5 + 1} does not run: SyntaxError: invalid syntax "
+                                   f"(cell {q5 + 1}, line 1)")
+    assert by_id["q13"].message == (f"cell {q13 + 1} does not run: ZeroDivisionError: integer "
+                                    f"division or modulo by zero (cell {q13 + 1}, line 1)")
+    assert report.notes[0].startswith(f"Cell {q5 + 1} does not run: SyntaxError")
+    assert "(fit_with_validation())" in report.notes[0]
+    assert report.notes[1].startswith(f"Cell {q13 + 1} does not run: ZeroDivisionError")
+    assert (report.score, exit_code(report.questions)) == (1.5, 1)
+    french = grade_with(write_notebook(tmp_path / "f" / "td_keras.ipynb", cells), "q5", lang="fr")
+    assert french.questions[0].message == (f"cellule {q5 + 1} ne s'exécute pas : SyntaxError : "
+                                           f"invalid syntax (cellule {q5 + 1}, ligne 1)")
 
 
 def test_function_raising_in_cell_12_shows_cell_frames(grade_with, tmp_path: Path) -> None:
