@@ -149,6 +149,12 @@ def test_committed_starter_notebook_is_generated() -> None:
     assert all(c.get("execution_count") is None and not c.get("outputs") for c in book.cells
                if c.cell_type == "code")
     assert sum(1 for c in book.cells if c.cell_type == "markdown" and c.source.startswith("## Q")) == 14
+    code = [c.source for c in book.cells if c.cell_type == "code"]
+    assert code[0] == "%load_ext grader"  # the first code cell loads %grade
+    checks = [source for source in code if source.startswith("%grade")]
+    assert checks == [f"%grade q{i}" for i in range(1, 15)]
+    assert all(code[code.index(check) - 1].startswith("def ") for check in checks)
+    assert plan_notebook(STARTER_DIR / "td_keras.ipynb").skipped_cells == ()  # magics: silent
 
 
 # -- graded end to end -----------------------------------------------------------------------
