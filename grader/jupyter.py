@@ -40,14 +40,15 @@ class UsageError(ValueError):
 class Graded:
     """A report shown inline: HTML in notebooks, the terminal text elsewhere."""
 
-    def __init__(self, report: GradeReport) -> None:
+    def __init__(self, report: GradeReport, templates: Any = None) -> None:
         self.report = report
+        self.templates = templates  # the session's Jinja2 environment (compiled once)
 
     def _repr_html_(self) -> str:
         """Return the report as an HTML fragment (scoped styles, no script)."""
         from grader.render.fragment import render_fragment
 
-        return render_fragment(self.report)
+        return render_fragment(self.report, self.templates)
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         """Print the terminal text (terminal IPython, text/plain)."""
@@ -71,7 +72,16 @@ class GraderSession:
         self.folder = Path(tempfile.mkdtemp(prefix="grade-jupyter-"))  # 0700: this user only
         self._worker: Any = worker  # a worker given here is shared: never stopped by the session
         self._owned = worker is None
+        self._templates: Any = None
         atexit.register(self.close)
+
+    def templates(self) -> Any:
+        """Return the session's template environment (templates compile at the first report)."""
+        from grader.render.templates import template_environment
+
+        if self._templates is None:
+            self._templates = template_environment()
+        return self._templates
 
     def worker(self, restart: bool = False) -> Any:
         """Return the warm worker, starting it (for every question's modules) when needed."""
@@ -121,9 +131,9 @@ class GraderSession:
                 if attempt == TRIES - 1:
                     raise
         if inputs is None:
-            return Graded(replace(report, notes=(note, *report.notes)))
+            return Graded(replace(report, notes=(note, *report.notes)), self.templates())
         name = translate(lang, "jupyter.submission", last=len(inputs))
-        return Graded(replace(report, submission=name))
+        return Graded(replace(report, submission=name), self.templates())
 
     def close(self) -> None:
         """Stop the worker and remove the private folder."""

@@ -13,7 +13,6 @@ import nbformat
 import pytest
 
 from grader.api import GradeOptions, grade
-from grader.judge import location
 from grader.model import GradeReport
 from grader.notebook import NotebookError, cell_ranges, import_notebook, plan_notebook
 from grader.render.terminal import render_terminal

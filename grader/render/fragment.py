@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import jinja2
 from markupsafe import Markup
 
 from grader.model import GradeReport
@@ -51,13 +52,17 @@ def scope_css(css: str, scope: str = SCOPE) -> str:
     return "\n".join(rules)
 
 
-def fragment_css() -> str:
+def fragment_css(environment: jinja2.Environment | None = None) -> str:
     """Return the report's stylesheet scoped to the fragment."""
-    page_css = template_environment().get_template(STYLESHEET).render()
+    page_css = (environment or template_environment()).get_template(STYLESHEET).render()
     return scope_css(STYLE_TAGS.sub("", page_css))
 
 
-def render_fragment(report: GradeReport) -> str:
-    """Return the graded questions as one self-contained HTML fragment."""
-    template = template_environment().get_template(TEMPLATE)
-    return template.render(page=report_view(report), css=Markup(fragment_css()))
+def render_fragment(report: GradeReport, environment: jinja2.Environment | None = None) -> str:
+    """Return the graded questions as one self-contained HTML fragment.
+
+    A kernel passes the same `environment` at every call, so templates compile once.
+    """
+    environment = environment or template_environment()
+    template = environment.get_template(TEMPLATE)
+    return template.render(page=report_view(report), css=Markup(fragment_css(environment)))
