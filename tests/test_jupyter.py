@@ -172,3 +172,24 @@ def test_a_function_that_loops_forever_is_stopped_and_the_kernel_lives_on(tmp_pa
     assert "stopped after the time limit of 3 s while running build_mlp(" in page
     assert "(In [2], line 4)" in page
     assert book.cells[3].outputs[0]["text"].startswith("alive ")
+
+
+def test_fragment_styles_only_itself_and_goes_through_the_question_partial() -> None:
+    """The inline report: the page's partial and styles, every rule scoped, no script."""
+    from grader.model import CheckResult, GradeReport, QuestionResult
+    from grader.render.fragment import SCOPE, render_fragment
+
+    check = CheckResult("q3.check_units[layer=1]", "failed",
+                        "Q3, layer 1 (Dense): units — expected 128, got 64.", 128, 64)
+    report = GradeReport("td_keras_mlp", "kernel", 1.2, 1.5, (QuestionResult(
+        "q3", "MLPs", 1.2, 1.5, "failed", checks=(check,)),), notes=("a note",))
+    page = render_fragment(report)
+    assert page.startswith('<div class="tdkg-report" lang="en">') and "<script" not in page
+    assert '<section class="question bad" id="q3">' in page  # partials/question.html.j2
+    assert '<td class="diff"><code class="verbatim">128</code></td>' in page
+    css = page[page.index("<style>") + 7:page.index("</style>")]
+    rules = [line for line in css.splitlines() if "{" in line and not line.startswith("@")]
+    assert rules and all(r.startswith(SCOPE) for r in rules), [r for r in rules
+                                                               if not r.startswith(SCOPE)]
+    assert "ol.checks > li" in css  # not escaped: the stylesheet is whole
+    assert render_fragment(GradeReport.from_json(report.to_json())) == page

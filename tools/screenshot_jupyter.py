@@ -87,7 +87,8 @@ def start_lab(folder: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.port={port}",
          "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={folder}", "--LabApp.news_url=", "--ServerApp.port_retries=0"],
+         f"--ServerApp.root_dir={folder}", "--LabApp.news_url=", "--ServerApp.port_retries=0",
+         *(["--allow-root"] if os.geteuid() == 0 else [])],  # CI runs as root
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(120):
@@ -148,7 +149,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="screenshot-jupyter-") as temporary:
         tmp = Path(temporary)
         folder = tmp / "lab"
-        folder.mkdir()
+        for name in ("lab", "config", "data", "run", "settings", "workspaces"):
+            (tmp / name).mkdir()
         env = {**os.environ, "PYTHONPATH": str(ROOT), "JUPYTER_CONFIG_DIR": str(tmp / "config"),
                "JUPYTER_DATA_DIR": str(tmp / "data"), "JUPYTER_RUNTIME_DIR": str(tmp / "run"),
                "JUPYTERLAB_SETTINGS_DIR": str(tmp / "settings"),

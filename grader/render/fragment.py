@@ -19,7 +19,9 @@ from grader.render.templates import template_environment
 
 TEMPLATE = "notebook.html.j2"
 STYLESHEET = "partials/report.css.j2"
-SCOPE = ".tdkg-report"
+# The class twice: rules outrank the notebook's own ones for rendered HTML (JupyterLab's
+# `:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td`, right-aligned), which come earlier.
+SCOPE = ".tdkg-report.tdkg-report"
 PAGE_SELECTORS = (":root", "html", "body")
 STYLE_TAGS = re.compile(r"</?style>")
 
