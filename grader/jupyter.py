@@ -245,9 +245,13 @@ def grade(*questions: str, lang: str | None = None, timeout_scale: float = 1.0) 
     shell = _shell()
     if timeout_scale <= 0:
         raise UsageError("timeout_scale must be > 0")
-    if shell is None:
-        return GraderSession(None).grade(questions, lang, timeout_scale)
-    return session(shell).grade(questions, lang, timeout_scale)
+    if shell is not None:
+        return session(shell).grade(questions, lang, timeout_scale)
+    alone = GraderSession(None)  # plain Python: no kernel to keep a worker for
+    try:
+        return alone.grade(questions, lang, timeout_scale)
+    finally:
+        alone.close()
 
 
 def _shell() -> Any:
@@ -276,13 +280,19 @@ def load_ipython_extension(shell: Any) -> None:
             """%grade [QUESTION ...] [--lang en|fr] [--timeout-scale X]: grade this kernel."""
             from IPython.core.error import UsageError as MagicUsageError
 
+            from grader.runner import WorkerError
+            from grader.submission import SubmissionNotFound
+
             try:
                 args = magic_parser().parse_args(line.split())
                 if args.timeout_scale <= 0:
                     raise UsageError("%grade: --timeout-scale must be > 0")
                 return self.session.grade(args.questions, args.lang, args.timeout_scale)
-            except UsageError as exc:
+            except (UsageError, SubmissionNotFound) as exc:
                 raise MagicUsageError(str(exc)) from None
+            except WorkerError as exc:  # shown in one line, without a traceback
+                raise MagicUsageError(f"%grade: the grader could not run ({exc}). This is not "
+                                      "your fault.") from None
 
     if "GraderMagics" not in shell.magics_manager.registry:
         shell.register_magics(GraderMagics)
