@@ -151,8 +151,11 @@ def test_fix_and_grade_again_in_the_same_kernel(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_cells_run_out_of_order_are_graded_in_the_order_they_ran(tmp_path: Path) -> None:
-    """The notebook's last definition is wrong, but the student ran the right one last."""
-    cells = ["%load_ext grader", RIGHT, WRONG, "%grade q3 --lang fr"]
+    """The notebook's last definition is wrong, but the student ran the right one last.
+
+    Graded with the function, as front-ends without magics would (no `%load_ext`).
+    """
+    cells = ["from grader.jupyter import grade", RIGHT, WRONG, 'grade("q3", lang="fr")']
     book = run_kernel(tmp_path, cells, order=[0, 2, 1, 3])
     page = html(book.cells[3])
     assert pill(page, "q3") == "1.5/1.5 · réussie", page
