@@ -93,7 +93,8 @@ def grade(submission: Path, options: GradeOptions | None = None,
                                               if options.use_reference else None)
     expected = load_expected(assignment, reference_dir)
     missing = [q for q in questions if q.id not in expected.observations]
-    preload = preload_modules(questions) + (["nbformat.reader"] if file.suffix == ".ipynb" else [])
+    preload = preload_modules(questions) + (["IPython.core.inputtransformer2"]  # %magic cells
+                                            if file.suffix == ".ipynb" else [])
     with nullcontext(worker) if worker else WarmWorker(preload) as worker:
         hidden = (str(reference_dir),) if reference_dir is not None else ()
         import_job = make_job(IMPORT_JOB, IMPORT_JOB, "", str(file), assignment, options.run,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import json
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -29,7 +30,7 @@ from grader.model import GradeReport
 
 MAGIC = "grade"
 COPY_SKIP = ("__pycache__", ".git", ".ipynb_checkpoints")
-NOTEBOOK_PRELOAD = ("nbformat.reader", "IPython.core.inputtransformer2")  # `%magic` cells
+NOTEBOOK_PRELOAD = ("IPython.core.inputtransformer2",)  # reads the history's `%magic` lines
 TRIES = 2  # a worker that died (killed from outside) is started again once
 
 
@@ -168,14 +169,16 @@ def history_inputs(shell: Any) -> list[str] | None:
     return inputs if any(text.strip() for text in inputs) else None
 
 
-def history_notebook(inputs: Sequence[str]) -> Any:
-    """Return a notebook whose cell N is In[N], marked as a kernel's history."""
-    import nbformat
+def history_notebook(inputs: Sequence[str]) -> dict[str, Any]:
+    """Return a v4 notebook whose cell N is In[N], marked as a kernel's history.
 
-    book = nbformat.v4.new_notebook()
-    book.cells = [nbformat.v4.new_code_cell(text) for text in inputs]
-    book.metadata["grader"] = {"source": "kernel"}
-    return book
+    Written as plain JSON: importing nbformat in the kernel can cost seconds.
+    """
+    cells = [{"cell_type": "code", "execution_count": number, "id": f"in-{number}",
+              "metadata": {}, "outputs": [], "source": text}
+             for number, text in enumerate(inputs, 1)]
+    return {"cells": cells, "metadata": {"grader": {"source": "kernel"}}, "nbformat": 4,
+            "nbformat_minor": 5}
 
 
 def write_submission(folder: Path, inputs: Sequence[str], cwd: Path, module: str) -> Path:
@@ -184,8 +187,6 @@ def write_submission(folder: Path, inputs: Sequence[str], cwd: Path, module: str
     The links give the student's functions the other files of their folder (data, helpers), as
     the command line does; `<module>.py/.ipynb` themselves are not linked.
     """
-    import nbformat
-
     target = Path(tempfile.mkdtemp(prefix="kernel-", dir=folder))
     for old in folder.iterdir():  # the previous call's submission
         if old != target:
@@ -193,7 +194,7 @@ def write_submission(folder: Path, inputs: Sequence[str], cwd: Path, module: str
     for entry in _folder_entries(cwd, module):
         (target / entry.name).symlink_to(entry)
     path = target / f"{module}.ipynb"
-    path.write_text(nbformat.writes(history_notebook(inputs)), encoding="utf-8")
+    path.write_text(json.dumps(history_notebook(inputs), indent=1), encoding="utf-8")
     return path
 
 

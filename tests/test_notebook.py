@@ -287,3 +287,17 @@ def test_full_mode_runs_every_cell_but_no_shell_command(worker, tmp_path: Path) 
     assert result.status == "error" and "name 'PATIENCE' is not defined" in result.message
     assert result.message.endswith("(cell 6, line 2)")
     assert "cells 3–5 was skipped" in definitions.notes[0]
+
+
+def test_an_old_v3_notebook_is_still_read(tmp_path: Path) -> None:
+    """v4 is read as plain JSON; older formats go through nbformat's converter."""
+    import nbformat.v3
+
+    old = nbformat.v3.new_notebook(worksheets=[nbformat.v3.new_worksheet(cells=[
+        nbformat.v3.new_text_cell("markdown", source="# Lab"),
+        nbformat.v3.new_code_cell(input="N = 28 * 28\ndef width():\n    return N\n")])])
+    path = tmp_path / "td_keras.ipynb"
+    path.write_text(nbformat.v3.writes_json(old), encoding="utf-8")
+    module = import_notebook(path, "td_keras_v3_test")
+    assert module.width() == 784
+    assert [cell.number for cell in plan_notebook(path).cells] == [2]
