@@ -29,6 +29,7 @@ REFERENCE = ROOT / "reference" / "td_keras_mlp" / "td_keras.py"
 HELPERS = ROOT / "assignments" / "td_keras_mlp" / "dataset_utils.py"  # in every student's folder
 FIRST_TARGET, AGAIN_TARGET = 1.3, 1.5
 PASSED = "1 of 1 questions passed"
+READING = "## Reading"
 
 
 def reference_cells() -> list[str]:
@@ -148,9 +149,12 @@ def main() -> int:
               f"each), {args.again} later calls per kernel, medians. Targets: {verdict}")
     text = header + "\n\n" + "\n".join(lines) + "\n"
     print(text)
-    if args.write:
+    if args.write:  # the hand-written reading below the results is kept
+        old = args.write.read_text(encoding="utf-8") if args.write.exists() else ""
+        reading = old[old.index(READING):] if READING in old else ""
         args.write.write_text("# Jupyter benchmark (`%grade`)\n\n`python bench/bench_jupyter.py "
-                              "--write bench/JUPYTER_RESULTS.md`\n\n" + text, encoding="utf-8")
+                              "--write bench/JUPYTER_RESULTS.md`\n\n" + text
+                              + ("\n" + reading if reading else ""), encoding="utf-8")
     return 0
 
 
