@@ -184,12 +184,14 @@ def test_fragment_styles_only_itself_and_goes_through_the_question_partial() -> 
 
     check = CheckResult("q3.check_units[layer=1]", "failed",
                         "Q3, layer 1 (Dense): units — expected 128, got 64.", 128, 64)
-    report = GradeReport("td_keras_mlp", "kernel", 1.2, 1.5, (QuestionResult(
-        "q3", "MLPs", 1.2, 1.5, "failed", checks=(check,)),), notes=("a note",))
+    figure = QuestionResult("q10", "Plot", 1.5, 1.5, "passed", attachments={"figure": "iVBORw0K"})
+    report = GradeReport("td_keras_mlp", "kernel", 2.7, 3, (QuestionResult(
+        "q3", "MLPs", 1.2, 1.5, "failed", checks=(check,)), figure), notes=("a note",))
     page = render_fragment(report)
     assert page.startswith('<div class="tdkg-report" lang="en">') and "<script" not in page
     assert '<section class="question bad" id="q3">' in page  # partials/question.html.j2
     assert '<td class="diff"><code class="verbatim">128</code></td>' in page
+    assert '<img src="data:image/png;base64,iVBORw0K"' in page  # q10's figure, inline
     css = page[page.index("<style>") + 7:page.index("</style>")]
     rules = [line for line in css.splitlines() if "{" in line and not line.startswith("@")]
     assert rules and all(r.startswith(SCOPE) for r in rules), [r for r in rules
