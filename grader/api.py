@@ -13,8 +13,8 @@ from grader.argsets import ArgSet, load_hidden_sets, split_sets
 from grader.assignment import Assignment, Question, load_assignment
 from grader.judge import judge_question
 from grader.messages import translate
-from grader.model import ERROR, GradeReport, Observation, QuestionResult
-from grader.notebook import error_note, notebook_note
+from grader.model import ERROR, Failure, GradeReport, Observation, QuestionResult
+from grader.notebook import broken_functions, error_note, notebook_notes
 from grader.observe.child import IMPORT_JOB
 from grader.reference import (
     ExpectedSet,
@@ -104,7 +104,8 @@ def grade(submission: Path, options: GradeOptions | None = None,
     hidden = instructor_sets(questions, reference_dir) if options.instructor else {}
     expected = load_expected(assignment, reference_dir)
     hidden_expected = load_cached(hidden_key(assignment, reference_dir)) if hidden else {}
-    preload = preload_modules(questions) + (["nbformat.reader"] if file.suffix == ".ipynb" else [])
+    preload = preload_modules(questions) + (["IPython.core.inputtransformer2"]  # %magic cells
+                                            if file.suffix == ".ipynb" else [])
     with nullcontext(worker) if worker else WarmWorker(preload) as worker:
         import_job = make_job(IMPORT_JOB, IMPORT_JOB, "", str(file), assignment, options.run,
                               IMPORT_TIMEOUT)
@@ -119,9 +120,12 @@ def grade(submission: Path, options: GradeOptions | None = None,
                           REFERENCE_PREFIX)
             unseen = [q for q in questions if q.id in hidden and q.id not in hidden_expected]
             jobs += _jobs(unseen, reference_file, assignment, options.run, hidden, HIDDEN_PREFIX)
+        # a notebook cell that does not run costs only the questions whose functions it defines
+        broken = broken_functions(imported.data) if imported.status == "ok" else {}
         if imported.status == "ok":
             every = {q: public[q] + hidden.get(q, ()) for q in public}
-            jobs += _jobs(questions, str(file), assignment, options.run, every)
+            jobs += _jobs([q for q in questions if q.function not in broken], str(file),
+                          assignment, options.run, every)
         fresh_reference, fresh_hidden = [], []
         for job_id, observation in worker.run(jobs, options.run.parallel) if jobs else ():
             if job_id.startswith(HIDDEN_PREFIX):
@@ -142,7 +146,8 @@ def grade(submission: Path, options: GradeOptions | None = None,
     results = []
     for question in questions:
         sets = public[question.id] + hidden.get(question.id, ())
-        actual = observations.get(question.id) or _import_failure(question, imported)
+        actual = (observations.get(question.id) or _cell_failure(question, broken)
+                  or _import_failure(question, imported))
         want = _split(reference.get(question.id), public[question.id])
         want |= _split(hidden_expected.get(question.id), hidden.get(question.id, ()))
         result = judge_question(assignment.name, question, sets, want,
@@ -190,6 +195,12 @@ def _without_machine_notes(observation: Observation) -> Observation:
     return replace(observation, notes=tuple(n for n in observation.notes if n not in SANDBOX_NOTES))
 
 
+def _cell_failure(question: Question, broken: dict[str, Failure]) -> Observation | None:
+    """The observation of a question whose function is in a notebook cell that does not run."""
+    failure = broken.get(question.function)
+    return Observation(question.id, ERROR, failure=failure) if failure else None
+
+
 def _import_failure(question: Question, imported: Observation) -> Observation:
     """The observation of a question that could not run because the file does not import."""
     if imported.status == "ok":
@@ -206,8 +217,8 @@ def _report(assignment: Assignment, file: Path, results: list[QuestionResult],
     if not options.instructor:
         notes.append(translate(options.lang, "note.public_only"))
     notebook = imported.data.get("notebook") if imported.status == "ok" else None
-    if notebook and (note := notebook_note(notebook, options.lang)):
-        notes.insert(0, note)
+    if notebook:
+        notes[:0] = notebook_notes(notebook, options.lang)
     other = file.with_suffix(".py" if file.suffix == ".ipynb" else ".ipynb")
     if other.is_file():
         notes.insert(0, translate(options.lang, "note.both_submissions", graded=file.name,

@@ -88,6 +88,9 @@ def failure_message(status: str, failure: Failure | None, lang: str) -> str:
         return translate(lang, "q.grader_error")
     where = location(failure, lang)
     suffix = " " + translate(lang, "q.at", location=where) if where else ""
+    if status == ERROR and failure.phase == "cell":  # a notebook cell that does not run
+        return translate(lang, "q.cell_failed", cell=source_name(lang, failure.where),
+                         type=failure.type, message=failure.message) + suffix
     if status == ERROR and failure.phase == "import":
         return translate(lang, "q.import_failed", type=failure.type, message=failure.message) + suffix
     if status == ERROR and failure.type == "AttributeError" and not failure.frames:

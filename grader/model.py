@@ -35,7 +35,7 @@ class Frame:
 class Failure:
     """Why a question could not be observed: where it happened and what was raised."""
 
-    phase: str  # import | call | observe | timeout | memory | crashed | grader
+    phase: str  # import | cell (a notebook cell) | call | observe | timeout | memory | crashed | grader
     type: str
     message: str
     where: str = ""  # e.g. "build_mlp(784, 10, 3)"

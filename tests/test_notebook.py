@@ -13,7 +13,6 @@ import nbformat
 import pytest
 
 from grader.api import GradeOptions, grade
-from grader.judge import location
 from grader.model import GradeReport
 from grader.notebook import NotebookError, cell_ranges, import_notebook, plan_notebook
 from grader.render.terminal import render_terminal
@@ -149,6 +148,12 @@ def test_committed_starter_notebook_is_generated() -> None:
     assert all(c.get("execution_count") is None and not c.get("outputs") for c in book.cells
                if c.cell_type == "code")
     assert sum(1 for c in book.cells if c.cell_type == "markdown" and c.source.startswith("## Q")) == 14
+    code = [c.source for c in book.cells if c.cell_type == "code"]
+    assert code[0] == "%load_ext grader"  # the first code cell loads %grade
+    checks = [source for source in code if source.startswith("%grade")]
+    assert checks == [f"%grade q{i}" for i in range(1, 15)]
+    assert all(code[code.index(check) - 1].startswith("def ") for check in checks)
+    assert plan_notebook(STARTER_DIR / "td_keras.ipynb").skipped_cells == ()  # magics: silent
 
 
 # -- graded end to end -----------------------------------------------------------------------
@@ -173,17 +178,42 @@ def test_skipped_cells_note_in_french(grade_with, heavy_notebook) -> None:
     assert any(n.startswith("Notebook : seuls les imports") for n in report.notes)
 
 
-def test_syntax_error_in_cell_7_is_reported_by_every_question(grade_with, tmp_path: Path) -> None:
+def test_syntax_error_in_cell_7_costs_only_what_cell_7_defines(grade_with, tmp_path: Path
+                                                                ) -> None:
     cells = heavy_reference_cells(tmp_path / "marker.txt")
     cells.insert(6, "def broken(:\n    pass\n")
     report = grade_with(write_notebook(tmp_path / "s" / "td_keras.ipynb", cells), "q2", "q13")
-    assert report.notes[0] == ("your file does not import: SyntaxError: invalid syntax "
-                               "(cell 7, line 1)")
-    for question in report.questions:
-        assert question.status == "error"
-        assert question.failure is not None and location(question.failure) == "cell 7, line 1"
+    assert report.notes[0] == ("Cell 7 does not run: SyntaxError: invalid syntax (cell 7, line 1)."
+                               " What it defines (broken()) is missing: only the questions that "
+                               "need it are not graded, the rest of the notebook is.")
+    assert [q.status for q in report.questions] == ["passed", "passed"]
     assert "cell 7, line 1" in render_terminal(report)
-    assert exit_code(report.questions) == 1
+    assert exit_code(report.questions) == 0
+
+
+def test_broken_cells_cost_only_their_questions(grade_with, tmp_path: Path) -> None:
+    """q5's cell does not compile, q13's raises while defining: q3 (untouched) keeps full marks."""
+    cells = ["#md # TD keras", *reference_cells()]
+    q5 = next(i for i, c in enumerate(cells) if c.startswith("def fit_with_validation("))
+    q13 = next(i for i, c in enumerate(cells) if c.startswith("def make_early_stopping_callback("))
+    cells[q5] = cells[q5].replace("def fit_with_validation(model, x, y, epochs: int, "
+                                  "batch_size: int):", "def fit_with_validation(model, x, y,:")
+    cells[q13] = "PATIENCE = 5 // 0\n" + cells[q13]
+    report = grade_with(write_notebook(tmp_path / "b" / "td_keras.ipynb", cells), "q3", "q5", "q13")
+    by_id = {q.id: q for q in report.questions}
+    assert (by_id["q3"].status, by_id["q3"].score) == ("passed", 1.5)
+    assert by_id["q5"].status == "error" and by_id["q13"].status == "error"
+    assert by_id["q5"].message == (f"cell {q5 + 1} does not run: SyntaxError: invalid syntax "
+                                   f"(cell {q5 + 1}, line 1)")
+    assert by_id["q13"].message == (f"cell {q13 + 1} does not run: ZeroDivisionError: integer "
+                                    f"division or modulo by zero (cell {q13 + 1}, line 1)")
+    assert report.notes[0].startswith(f"Cell {q5 + 1} does not run: SyntaxError")
+    assert "(fit_with_validation())" in report.notes[0]
+    assert report.notes[1].startswith(f"Cell {q13 + 1} does not run: ZeroDivisionError")
+    assert (report.score, exit_code(report.questions)) == (1.5, 1)
+    french = grade_with(write_notebook(tmp_path / "f" / "td_keras.ipynb", cells), "q5", lang="fr")
+    assert french.questions[0].message == (f"cellule {q5 + 1} ne s'exécute pas : SyntaxError : "
+                                           f"invalid syntax (cellule {q5 + 1}, ligne 1)")
 
 
 def test_function_raising_in_cell_12_shows_cell_frames(grade_with, tmp_path: Path) -> None:
@@ -257,3 +287,17 @@ def test_full_mode_runs_every_cell_but_no_shell_command(worker, tmp_path: Path) 
     assert result.status == "error" and "name 'PATIENCE' is not defined" in result.message
     assert result.message.endswith("(cell 6, line 2)")
     assert "cells 3–5 was skipped" in definitions.notes[0]
+
+
+def test_an_old_v3_notebook_is_still_read(tmp_path: Path) -> None:
+    """v4 is read as plain JSON; older formats go through nbformat's converter."""
+    import nbformat.v3
+
+    old = nbformat.v3.new_notebook(worksheets=[nbformat.v3.new_worksheet(cells=[
+        nbformat.v3.new_text_cell("markdown", source="# Lab"),
+        nbformat.v3.new_code_cell(input="N = 28 * 28\ndef width():\n    return N\n")])])
+    path = tmp_path / "td_keras.ipynb"
+    path.write_text(nbformat.v3.writes_json(old), encoding="utf-8")
+    module = import_notebook(path, "td_keras_v3_test")
+    assert module.width() == 784
+    assert [cell.number for cell in plan_notebook(path).cells] == [2]

@@ -3,9 +3,10 @@
     python tools/make_notebook.py          # rewrite assignments/td_keras_mlp/td_keras.ipynb
     python tools/make_notebook.py --check  # exit 1 when the committed notebook is out of date
 
-The notebook is never edited by hand: a Markdown cell per question (title from
-`assignment.toml`, text from the function's docstring), a code cell per function, one for the
-imports and one for the free-text `ANSWERS`. The output is deterministic (fixed cell ids, no
+The notebook is never edited by hand: a first cell that loads the grader (`%load_ext grader`), a
+Markdown cell per question (title from `assignment.toml`, text from the function's docstring), a
+code cell per function followed by its check cell (`%grade q3`, like otter's check cells), one
+for the imports and one for the free-text `ANSWERS`. The output is deterministic (fixed cell ids, no
 execution counts, no outputs), so a test can compare it with the committed file.
 """
 
@@ -25,6 +26,15 @@ sys.path.insert(0, str(ROOT))
 from grader.assignment import Assignment, load_assignment  # noqa: E402
 
 INTRO_NOTE = """\
+**Vérifier / Check.** FR : exécutez la cellule `%load_ext grader` ci-dessous une fois, puis la \
+cellule `%grade qN` qui suit chaque question : elle corrige ce que ce noyau a exécuté (vos \
+dernières définitions, sans relancer vos apprentissages) et affiche le rapport ici. Sans \
+commandes magiques : `from grader.jupyter import grade; grade("q3")`.
+
+EN: run the `%load_ext grader` cell below once, then the `%grade qN` cell after each question: it \
+grades what this kernel has run (your latest definitions, without re-running your training) and \
+shows the report here. Without magics: `from grader.jupyter import grade; grade("q3")`.
+
 **Notebook / Carnet.** FR : `grade` (dans le dossier de ce carnet) ne lit que les imports, les \
 définitions de fonctions et de classes et les constantes de ce carnet ; les autres cellules \
 (apprentissages sur tout MNIST, graphiques, `print`, `%magics`, `!commandes`) sont ignorées. \
@@ -69,7 +79,8 @@ def build_notebook(starter: Path, assignment: Assignment) -> nbformat.NotebookNo
     new_code, new_markdown = nbformat.v4.new_code_cell, nbformat.v4.new_markdown_cell
     intro = (ast.get_docstring(tree) or "").split("\n\n")[1:]  # the first line is the title
     cells = [new_markdown("\n\n".join([f"# {assignment_title(assignment)}", *intro, INTRO_NOTE]),
-                          id="intro")]
+                          id="intro"),
+             new_code("%load_ext grader", id="load-grader")]
     statements = [node for node in tree.body[1:] if not isinstance(node, ast.FunctionDef)]
     answers = next(n for n in statements if isinstance(n, ast.AnnAssign | ast.Assign))
     setup = [n for n in statements if n.end_lineno < answers.lineno]
@@ -84,6 +95,7 @@ def build_notebook(starter: Path, assignment: Assignment) -> nbformat.NotebookNo
             question = next(q for q in assignment.questions if q.function == node.name)
             cells.append(new_markdown(_question_text(node, assignment), id=f"{question.id}-text"))
             cells.append(new_code(_function_code(source, node), id=f"{question.id}-code"))
+            cells.append(new_code(f"%grade {question.id}", id=f"{question.id}-grade"))
     book = nbformat.v4.new_notebook(cells=cells)
     book.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python",
                                     "name": "python3"},

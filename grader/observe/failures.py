@@ -32,7 +32,7 @@ def student_frames(exc: BaseException, workdir: Path) -> tuple[Frame, ...]:
 
 def display_path(filename: str, workdir: Path) -> str | None:
     """Return a student file's name relative to their folder, None for library files."""
-    if filename.startswith("<cell "):  # notebook cells are compiled under this name
+    if filename.startswith(("<cell ", "<In [")):  # notebook cells (by position, by execution)
         return filename.strip("<>")
     if filename.startswith("<"):  # <frozen importlib._bootstrap>, <string>: not the student's
         return None
