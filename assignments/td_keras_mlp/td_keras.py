@@ -6,7 +6,10 @@ Chaque fonction reçoit ses données et ses budgets (epochs, batch_size, cv) en 
 renvoie un objet neuf : n'utilisez pas de variables globales calculées au niveau du module. Le
 correcteur appelle vos fonctions avec peu de données et peu d'epochs. Étiquettes MNIST : one-hot
 (n, 10) comme renvoyées par `prepare_mnist`, sauf pour les modèles scikit-learn (q8, q9) qui
-prennent des entiers de forme (n,). Les réponses rédigées vont dans `ANSWERS`.
+prennent des entiers de forme (n,). Les réponses rédigées vont dans `ANSWERS`. `grade` vérifie
+vos fonctions avec les arguments de l'énoncé et d'autres (autres input_dim, n_classes, epochs…) ;
+la correction de l'enseignant les appelle aussi avec des arguments que vous ne voyez pas :
+n'écrivez jamais 784 ou 10 en dur, utilisez les arguments.
 
 EN: Complete functions q1 to q14 below (each replaces its `raise NotImplementedError`). Load the
 data with the provided `dataset_utils` module (`prepare_mnist`, `prepare_boston`). Every function
@@ -14,7 +17,9 @@ takes its data and budgets (epochs, batch_size, cv) as arguments and returns a f
 not rely on globals computed by top-level code. The grader calls your functions on small data
 with few epochs. MNIST labels are one-hot (n, 10) as returned by `prepare_mnist`, except for the
 scikit-learn models (q8, q9), which take integer labels of shape (n,). Written answers go in
-`ANSWERS`.
+`ANSWERS`. `grade` checks your functions with the contract's arguments and others (other
+input_dim, n_classes, epochs…); instructor grading also calls them with arguments you do not see:
+never hard-code 784 or 10, use the arguments.
 
 Keras 3 (TensorFlow backend), scikit-learn, scikeras (if installed), matplotlib and numpy may be
 imported, at the top of this file or inside the functions.
