@@ -185,10 +185,10 @@ def test_folder_run_grades_every_student_and_keeps_going(folder_run) -> None:
     states = {k: s["state"] for k, s in students.items()}
     assert (states["frank"], states["gina"]) == ("no_submission", "rejected")
     assert {states[k] for k in expected_keys() - {"frank", "gina", "mallory"}} == {"graded"}
-    if ISOLATED:  # the worker's pid means nothing in the question's PID namespace
+    if ISOLATED:  # her /proc shows her own process only: the warm worker is out of reach
         assert states["mallory"] == "graded"
         assert students["mallory"]["statuses"] == {"q1": "passed", "q3": "passed", "q4": "passed",
-                                                   "q7": "error", "q13": "passed"}
+                                                   "q7": "passed", "q13": "passed"}
     else:  # mallory kills her warm worker: her submission is a grader error, nobody else's
         assert states["mallory"] == "grader_error"
     assert students["alice"]["grade"] == 20.0 and students["alice"]["score"] == 6.5
@@ -229,7 +229,10 @@ def test_folder_run_writes_student_reports(folder_run) -> None:
     assert frank.notes == ("no td_keras.py or td_keras.ipynb in the submission",)
     mallory = load_report(out / "students" / "mallory.json")
     q7 = next(q for q in mallory.questions if q.id == "q7")
-    assert ("raised ProcessLookupError" if ISOLATED else "not your fault") in q7.message
+    if ISOLATED:
+        assert q7.status == "passed", q7.message
+    else:
+        assert "not your fault" in q7.message
 
 
 def test_folder_run_writes_gradebooks(folder_run) -> None:

@@ -251,8 +251,9 @@ def test_a_fork_bomb_is_stopped_by_the_process_budget(tmp_path: Path) -> None:
     q1, q2 = report["questions"]
     assert q1["status"] == "passed"
     assert q2["status"] == "crashed"
+    # which call was running when the budget was hit depends on the bomb's pace: not the verdict
     assert q2["message"].startswith("stopped: it started more than 32 processes while running "
-                                    "build_linear_classifier(input_dim=784, n_classes=10)")
+                                    "build_linear_classifier(input_dim=")
     deadline = time.monotonic() + 10  # the kernel tears a killed namespace down asynchronously
     while len(list(Path("/proc").glob("[0-9]*"))) > before + 20 and time.monotonic() < deadline:
         time.sleep(0.2)

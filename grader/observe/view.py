@@ -159,10 +159,10 @@ def enter_view(view: View, mount_point: str) -> None:
     _check(libc.unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS), "unshare")
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _mount("tmpfs", mount_point, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m")
+    os.makedirs(mount_point + "/tmp", exist_ok=True)  # first: the paths below may be in /tmp
+    _mount("tmpfs", mount_point + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=64m")
     for path in view.read_only:
         _bind(path, mount_point, read_only=True)
-    os.makedirs(mount_point + "/tmp", exist_ok=True)
-    _mount("tmpfs", mount_point + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=64m")
     _bind(view.job_dir, mount_point, read_only=False)
     os.makedirs(mount_point + "/proc", exist_ok=True)
     _mount("proc", mount_point + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
