@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from conftest import bulk_safety, namespaces_allowed
 
-from grader.bulk.cache import ResultCache, submission_digest
+from grader.bulk.cache import ResultCache, submission_digest, submission_files
 from grader.bulk.inputs import InputError, Student, discover, extract_zip, slugify
 from grader.bulk.manual import ManualError, assign_manual, load_manual
 from grader.bulk.progress import Progress
@@ -480,6 +480,16 @@ def test_submission_digest_follows_what_the_sandbox_copies(tmp_path: Path) -> No
     assert second != first
     (tmp_path / "td_keras.py").write_text("a = 2\n")
     assert submission_digest(tmp_path / "td_keras.py") not in (first, second)
+
+
+def test_a_link_to_a_classmates_file_never_shares_her_cache_entry(tmp_path: Path) -> None:
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "alice" / "td_keras.py").write_text("a = 1\n")
+    (tmp_path / "mallory").mkdir()
+    (tmp_path / "mallory" / "td_keras.py").symlink_to(tmp_path / "alice" / "td_keras.py")
+    alice = submission_digest(tmp_path / "alice" / "td_keras.py")
+    assert submission_digest(tmp_path / "mallory" / "td_keras.py") != alice
+    assert list(submission_files(tmp_path / "mallory" / "td_keras.py")) == []  # nothing packed
 
 
 def test_manual_points_files(tmp_path: Path) -> None:

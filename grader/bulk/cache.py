@@ -6,17 +6,15 @@ that is interrupted or killed loses nothing already graded and never leaves half
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import json
-import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from grader import __version__
 from grader.model import GRADER_ERROR, GradeReport, clean_report
-from grader.observe.workspace import COPY_SKIP
+from grader.observe.workspace import plan_copy
 from grader.render.json_report import write_atomically
 from grader.runner import RunOptions, options_json
 from grader.text import clean_data
@@ -28,29 +26,22 @@ ENTRY_KIND = "bulk_cache_entry"
 ENTRY_SCHEMA = 1
 
 
-def _skipped(name: str) -> bool:
-    """Whether the sandbox leaves this file or folder out of the copied submission."""
-    return any(fnmatch.fnmatch(name, pattern) for pattern in COPY_SKIP)
-
-
 def submission_files(file: Path) -> Iterator[tuple[str, Path]]:
-    """Yield (relative name, path) of every file of a submission's folder but tooling, sorted.
+    """Yield (relative name, path) of exactly the files the sandbox copies for grading, sorted.
 
-    Files of any size: a key must change whenever any byte the grading could see changes.
+    The workspace's plan: links leaving the student's folder are not followed (a link to a
+    classmate's file must neither share her cache entry nor be packed for Dask).
     """
-    root = file.parent
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not _skipped(d))
-        for name in sorted(names):
-            path = Path(folder, name)
-            if _skipped(name) or not path.is_file():
-                continue
-            yield path.relative_to(root).as_posix(), path
+    taken, _ = plan_copy(file)
+    for name, path in sorted(taken):
+        yield name, Path(path)
 
 
 def submission_digest(file: Path) -> str:
     """Hash every byte of a submission's files, their names, and which file is graded."""
     digest = hashlib.sha256(_name_bytes(file.name) + b"\0")
+    _, left_out = plan_copy(file)  # what the report will say was not copied
+    digest.update(_name_bytes(repr(left_out.notes())) + b"\0")
     for name, path in submission_files(file):
         content = hashlib.sha256()  # each file's own hash: names and contents cannot run together
         with path.open("rb") as handle:

@@ -46,10 +46,9 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip("/") + "/")
 
 
-def _copy_file(source: str, target: Path, follow: bool) -> int:
+def _copy_file(source: str, target: Path) -> int:
     """Copy one regular file's bytes (never a device or a fifo); return the bytes copied."""
-    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW)
-    fd = os.open(source, flags)
+    fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(f"{source} is not a regular file")
@@ -63,57 +62,69 @@ def _copy_file(source: str, target: Path, follow: bool) -> int:
         os.close(fd)
 
 
-def copy_submission(source_file: Path, workdir: Path, module: str) -> tuple[Path, CopyReport]:
-    """Copy the submission's folder into workdir; return the copied module and what was left out."""
+def plan_copy(source_file: Path) -> tuple[list[tuple[str, str]], CopyReport]:
+    """Return what the copy takes — (relative name, real path) of regular files inside the
+    student's folder, links resolved — and what it leaves out. Bulk's cache keys and Dask's
+    packing read the same plan, so they never see a byte the sandbox does not."""
     root = os.path.realpath(source_file.parent)
+    main = os.path.join(root, source_file.name)
     report = CopyReport()
     budget = {"bytes": MAX_COPIED_TOTAL, "files": MAX_COPIED_FILES}
-    workdir.mkdir(parents=True, exist_ok=True)
+    taken: list[tuple[str, str]] = []
     for folder, dirnames, filenames in os.walk(root, followlinks=False):
-        relative = os.path.relpath(folder, root)
-        target_dir = workdir if relative == "." else workdir / relative
         dirnames[:] = sorted(d for d in dirnames if not _skipped(d))
         for name in list(dirnames):
-            path = os.path.join(folder, name)
-            if os.path.islink(path):
+            if os.path.islink(os.path.join(folder, name)):
                 dirnames.remove(name)
-                report.dropped_links.append(os.path.relpath(path, root))
-            else:
-                (target_dir / name).mkdir(exist_ok=True)
+                report.dropped_links.append(os.path.relpath(os.path.join(folder, name), root))
         for name in sorted(filenames):
             if not _skipped(name):
-                _copy_entry(os.path.join(folder, name), root, target_dir / name, report, budget)
-    target = workdir / f"{module}{source_file.suffix}"
-    if not target.exists() and _inside(os.path.realpath(source_file), root):
-        _copy_entry(str(source_file), root, target, report, budget)  # --submission OTHER.py
-    return target, report
+                path = os.path.join(folder, name)
+                graded = os.path.normpath(path) == os.path.normpath(main)
+                _plan_entry(path, root, report, budget, taken, graded)
+    return taken, report
 
 
-def _copy_entry(path: str, root: str, target: Path, report: CopyReport, budget: dict) -> None:
-    """Copy one file of the folder under the link, size and count rules."""
+def _plan_entry(path: str, root: str, report: CopyReport, budget: dict,
+                taken: list[tuple[str, str]], graded: bool = False) -> None:
+    """Take one file of the folder under the link, size and count rules (the graded file is
+    taken whatever its size, within the folder's total: a notebook full of figures is big)."""
     name = os.path.relpath(path, root)
     info = os.lstat(path)
-    follow = stat.S_ISLNK(info.st_mode)
-    if follow:
+    if stat.S_ISLNK(info.st_mode):
         real = os.path.realpath(path)
         if not _inside(real, root) or not os.path.isfile(real):
             report.dropped_links.append(name)
             return
-        info = os.stat(real)
-        path = real
+        info, path = os.stat(real), real
     if not stat.S_ISREG(info.st_mode):
         return
-    if info.st_size > MAX_COPIED_FILE:
+    if info.st_size > MAX_COPIED_FILE and not graded:
         report.skipped_large.append(name)
-        return
-    if budget["files"] <= 0 or budget["bytes"] < info.st_size:
+    elif budget["files"] <= 0 or budget["bytes"] < info.st_size:
         report.truncated = True
-        return
-    try:
-        budget["bytes"] -= _copy_file(path, target, follow)
+    else:
+        budget["bytes"] -= info.st_size
         budget["files"] -= 1
-    except OSError:
-        report.dropped_links.append(name)
+        taken.append((name, path))
+
+
+def copy_submission(source_file: Path, workdir: Path, module: str) -> tuple[Path, CopyReport]:
+    """Copy the submission's folder into workdir; return the copied module and what was left out."""
+    taken, report = plan_copy(source_file)
+    workdir.mkdir(parents=True, exist_ok=True)
+    for name, path in taken:
+        target = workdir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            _copy_file(path, target)
+        except OSError:
+            report.dropped_links.append(name)
+    target = workdir / f"{module}{source_file.suffix}"
+    names = dict(taken)
+    if not target.exists() and source_file.name in names:  # --submission OTHER.py
+        _copy_file(names[source_file.name], target)
+    return target, report
 
 
 def give_to(folder: Path, uid: int) -> None:
