@@ -183,6 +183,16 @@ def test_load_stripes_gives_two_balanced_classes(stripes: tuple) -> None:
     assert np.bincount(y).tolist() == [16, 16]
 
 
+def test_load_image_folder_names_a_folder_without_classes(
+    dataset_utils: ModuleType, tmp_path: Path
+) -> None:
+    with pytest.raises(dataset_utils.DatasetUnavailableError, match="no class sub-folder"):
+        dataset_utils.load_image_folder(tmp_path)
+    (tmp_path / "cats").mkdir()
+    with pytest.raises(dataset_utils.DatasetUnavailableError, match="no image in cats"):
+        dataset_utils.load_image_folder(tmp_path)
+
+
 # ---- q1
 
 

@@ -111,6 +111,8 @@ def load_image_folder(
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Return (x float32 in [0, 1] (n, h, w, 3), y int labels (n,), class names) of a folder."""
     root = Path(directory)
+    if not root.is_dir():
+        raise DatasetUnavailableError(f"{root}: not a folder — expected one folder per class.")
     class_names = sorted(entry.name for entry in root.iterdir() if entry.is_dir())
     if not class_names:
         raise DatasetUnavailableError(
@@ -122,6 +124,11 @@ def load_image_folder(
             if path.suffix.lower() in IMAGE_SUFFIXES:
                 images.append(_read_rgb(path, image_size))
                 labels.append(label)
+    if not images:
+        raise DatasetUnavailableError(
+            f"{root}: no image in {', '.join(class_names)} — expected files ending with "
+            f"{', '.join(IMAGE_SUFFIXES)}."
+        )
     x = np.stack(images).astype(np.float32) / np.float32(255.0)
     return x, np.asarray(labels, dtype=np.int64), class_names
 
