@@ -1,0 +1,1 @@
+"""TD images et réseaux convolutifs (convolutional-networks lab): student files."""
