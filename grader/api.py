@@ -47,6 +47,7 @@ class GradeOptions:
     reference_dir: Path | None = None  # default: the reference beside the grader, if any
     use_reference: bool = True  # False: only the committed expected observations
     instructor: bool = False  # also the hidden argument sets (needs the reference)
+    unsafe: bool = False  # the instructor accepts grading where the sandbox is unavailable
 
 
 def selected_questions(assignment: Assignment, ids: Sequence[str]) -> list[Question]:
@@ -76,10 +77,11 @@ def _jobs(questions: Sequence[Question], submission: str, assignment: Assignment
 
 
 def observe_reference(worker: WarmWorker, assignment: Assignment, reference_dir: Path,
-                      questions: Sequence[Question], options: RunOptions) -> list[Observation]:
-    """Observe the reference solution's answers to the questions."""
+                      questions: Sequence[Question], options: RunOptions,
+                      sets: Mapping[str, tuple[ArgSet, ...]] | None = None) -> list[Observation]:
+    """Observe the reference solution's answers to the questions (public sets by default)."""
     file = find_submission(reference_dir, assignment.module)
-    sets = {q.id: q.arg_sets for q in questions}
+    sets = sets if sets is not None else {q.id: q.arg_sets for q in questions}
     jobs = _jobs(questions, str(file), assignment, options, sets, REFERENCE_PREFIX)
     return [observation for _, observation in worker.run(jobs, options.parallel)]
 

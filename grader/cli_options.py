@@ -78,7 +78,7 @@ def grading_options(parser: argparse.ArgumentParser, args: argparse.Namespace,
                      timeout_scale=args.timeout_scale, notebook_mode=args.notebook_mode)
     return GradeOptions(questions=questions, lang=args.lang, run=run,
                         reference_dir=args.reference, use_reference=not args.no_reference,
-                        instructor=instructor)
+                        instructor=instructor, unsafe=args.unsafe)
 
 
 def question_ids(parser: argparse.ArgumentParser, texts: list[str]) -> tuple[str, ...]:

@@ -9,7 +9,13 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.api import GradeOptions, observe_reference, preload_modules, selected_questions
+from grader.api import (
+    GradeOptions,
+    instructor_sets,
+    observe_reference,
+    preload_modules,
+    selected_questions,
+)
 from grader.assignment import Assignment
 from grader.bulk.cache import ResultCache, grader_fingerprint, result_key, submission_digest
 from grader.bulk.inputs import Discovery, Limits, Submission, discover
@@ -27,7 +33,13 @@ from grader.bulk.results import (
 )
 from grader.bulk.run import Batch, Task, run_local
 from grader.model import GradeReport
-from grader.reference import default_reference_dir, load_expected, store_expected
+from grader.reference import (
+    default_reference_dir,
+    hidden_key,
+    load_cached,
+    load_expected,
+    store_expected,
+)
 from grader.runner import WarmWorker
 
 WORK_DIR, CACHE_DIR = ".work", ".cache"
@@ -84,7 +96,25 @@ def prepare_expected(assignment: Assignment, options: GradeOptions) -> str | Non
         with WarmWorker(preload_modules(missing)) as worker:
             store_expected(expected.key,
                            observe_reference(worker, assignment, reference_dir, missing, options.run))
+    if not options.instructor or reference_dir is None:
+        return expected.key
+    hidden = instructor_sets(questions, reference_dir)  # once for the class, not per student
+    key = hidden_key(assignment, reference_dir)
+    unseen = [q for q in questions if q.id in hidden and q.id not in load_cached(key)]
+    if unseen:
+        with WarmWorker(preload_modules(unseen)) as worker:
+            store_expected(key, observe_reference(worker, assignment, reference_dir, unseen,
+                                                  options.run, hidden))
     return expected.key
+
+
+def cache_basis(assignment: Assignment, options: GradeOptions, expected_key: str | None
+                ) -> str | None:
+    """What, besides the submission, decides its report: the expectations, hidden ones too."""
+    reference_dir = _reference_dir(assignment, options)
+    if not options.instructor or reference_dir is None:
+        return expected_key
+    return f"{expected_key}|{hidden_key(assignment, reference_dir)}"
 
 
 def _graded(batch: Batch, request: BulkRequest, tasks: list[Task], expected_key: str | None,
@@ -125,6 +155,7 @@ def _grade_class(request: BulkRequest, assignment: Assignment, on_result: Listen
                          exclude=(request.out,), limits=request.limits)
     manual, unmatched = assign_manual(request.manual, [s.student for s in discovery.submissions])
     expected_key = prepare_expected(assignment, options)
+    basis = cache_basis(assignment, options, expected_key)
     fingerprint = grader_fingerprint()
     cache = ResultCache(request.cache_dir or request.out / CACHE_DIR)
     questions = selected_questions(assignment, options.questions)
@@ -148,7 +179,7 @@ def _grade_class(request: BulkRequest, assignment: Assignment, on_result: Listen
                    REJECTED if submission.rejected else NO_SUBMISSION, False)
             continue
         ids = [q.id for q in questions]
-        key = result_key(submission_digest(submission.file), expected_key, fingerprint,
+        key = result_key(submission_digest(submission.file), basis, fingerprint,
                          ids, options.lang, options.run, assignment.name)
         cached = cache.get(key, assignment.name, ids)
         if cached is not None:

@@ -29,6 +29,7 @@ from grader.bulk.cache import grader_fingerprint, submission_files
 from grader.bulk.inputs import extract_zip
 from grader.bulk.run import Batch, Store, Task
 from grader.model import GradeReport
+from grader.observe.limits import sandbox_available
 from grader.reference import default_reference_dir, load_expected
 from grader.render.json_report import render_json
 from grader.runner import RunOptions, WarmWorker, WorkerError
@@ -108,6 +109,7 @@ def grading_request(batch: Batch, expected_key: str | None) -> str:
     return json.dumps({"kind": "bulk_request", "schema": 1, "questions": list(options.questions),
                        "lang": options.lang, "run": asdict(options.run),
                        "use_reference": options.use_reference, "expected_key": expected_key,
+                       "instructor": options.instructor, "unsafe": options.unsafe,
                        "grader": grader_fingerprint()})
 
 
@@ -122,9 +124,13 @@ def grade_packed(archive: bytes, filename: str, request_json: str) -> str:
         if value != request[what]:
             raise RuntimeError(f"this Dask worker's {what} is {value}, the run's is "
                                f"{request[what]}: install the same grader on every worker")
+    if request["instructor"] and not request["unsafe"] and not sandbox_available():
+        raise RuntimeError("this Dask worker cannot sandbox student code: run it as root or in a "
+                           "container that allows mount and PID namespaces")
     plugin = get_worker().plugins[PLUGIN_NAME]
     options = GradeOptions(questions=tuple(request["questions"]), lang=request["lang"],
-                           run=RunOptions(**request["run"]), use_reference=request["use_reference"])
+                           run=RunOptions(**request["run"]), use_reference=request["use_reference"],
+                           instructor=request["instructor"], unsafe=request["unsafe"])
     with tempfile.TemporaryDirectory(prefix="bulk-") as folder:
         extract_zip(archive, Path(folder) / "submission")
         with plugin.borrow() as warm:
