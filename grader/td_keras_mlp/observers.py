@@ -216,25 +216,27 @@ def observe_q8(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) ->
 
 
 def observe_search(
-    module: ModuleType, ctx: ObserveContext, fn_name: str, x: Any, y: Any, epochs: int, cv: int
+    module: ModuleType, ctx: ObserveContext, fn_name: str, x: Any, y: Any, epochs: int, cv: int,
+    candidates: bool = True,
 ) -> dict[str, Any]:
-    """Call a model-selection function, then describe the search and each candidate network."""
+    """Call a model-selection function, then describe the search and (if asked) each candidate."""
     from grader.observe.estimators import describe_candidates, describe_search
 
     search = ctx.call(getattr(module, fn_name), x, y, epochs=epochs, cv=cv)
     data: dict[str, Any] = {"search": describe_search(search), "cv_asked": cv, "epochs_asked": epochs}
-    if data["search"]["is_search"] and data["search"]["fitted"]:
+    if candidates and data["search"]["is_search"] and data["search"]["fitted"]:
         ctx.progress(f"rebuilding the candidates of {fn_name}'s search")
         data["candidates"] = describe_candidates(ctx, search, x[:60], y[:60], x.shape[1])
     return data
 
 
 def observe_q9(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
-    """Q9: the optimizer search, on integer MNIST labels (args: epochs, cv, samples)."""
+    """Q9: the optimizer search, on integer MNIST labels (args: epochs, cv, samples, candidates:
+    whether to rebuild each candidate's network, the grader's own work)."""
     x_train, y_train, _, _ = load_mnist_subset(ctx.assignment_dir)
     samples = args.get("samples", 300)
     return observe_search(module, ctx, "select_optimizer", x_train[:samples], y_train[:samples],
-                          args["epochs"], args["cv"])
+                          args["epochs"], args["cv"], args.get("candidates", True))
 
 
 def observe_q10(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
@@ -317,7 +319,7 @@ def observe_q14(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -
     x, y = load_boston_train(ctx.assignment_dir)
     samples = args.get("samples", 120)
     return observe_search(module, ctx, "select_boston_model", x[:samples], y[:samples],
-                          args["epochs"], args["cv"])
+                          args["epochs"], args["cv"], args.get("candidates", True))
 
 
 Observer = Callable[[ModuleType, ObserveContext, dict[str, Any]], dict[str, Any]]

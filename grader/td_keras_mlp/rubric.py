@@ -122,8 +122,9 @@ def q9(expected: dict) -> Iterator[Check]:
     """A cross-validated search between rmsprop and sgd."""
     yield partial(est.check_is_search, function="select_optimizer")
     yield est.check_folds
-    yield est.check_optimizers
-    yield est.check_same_network
+    if "candidates" in expected:  # the sets that rebuild the candidates (see assignment.toml)
+        yield est.check_optimizers
+        yield est.check_same_network
 
 
 def q10(expected: dict) -> Iterator[Check]:
@@ -159,8 +160,9 @@ def q14(expected: dict) -> Iterator[Check]:
     yield partial(est.check_is_search, function="select_boston_model")
     yield est.check_folds
     yield est.check_regressor
-    for dimension in ("depths", "widths", "optimizers"):
-        yield partial(est.check_varies, dimension=dimension)
+    if "candidates" in expected:  # the sets that rebuild the candidates (see assignment.toml)
+        for dimension in ("depths", "widths", "optimizers"):
+            yield partial(est.check_varies, dimension=dimension)
     yield est.check_regression_scoring
 
 
