@@ -102,8 +102,8 @@ def grade(submission: Path, options: GradeOptions | None = None,
     questions = selected_questions(assignment, options.questions)
     reference_dir = options.reference_dir or (default_reference_dir(assignment)
                                               if options.use_reference else None)
-    public = {q.id: q.arg_sets for q in questions}
     hidden = instructor_sets(questions, reference_dir) if options.instructor else {}
+    public = {q.id: q.arg_sets[:1] if q.id in hidden else q.arg_sets for q in questions}
     expected = load_expected(assignment, reference_dir)
     hidden_expected = load_cached(hidden_key(assignment, reference_dir)) if hidden else {}
     preload = preload_modules(questions) + (["IPython.core.inputtransformer2"]  # %magic cells

@@ -353,7 +353,7 @@ def test_replayed_expectations_fail_the_hidden_sets(graded: dict) -> None:
 def test_hard_coded_dimensions_lose_points(graded: dict) -> None:
     q4 = next(q for q in graded["reports"]["hard-coded"]["questions"] if q["id"] == "q4")
     assert q4["score"] < q4["max_score"]
-    assert any("Q4 with input_dim=20, n_classes=3" in c["message"] for c in q4["checks"]
+    assert any("Q4 with input_dim=50, n_classes=7" in c["message"] for c in q4["checks"]
                if c["status"] == "failed"), q4["checks"]
 
 
