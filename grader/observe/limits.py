@@ -13,6 +13,7 @@ from pathlib import Path
 PR_SET_CHILD_SUBREAPER = 36
 CLONE_NEWNET = 0x40000000
 CLONE_NEWPID = 0x20000000
+CLONE_NEWNS = 0x00020000
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -47,7 +48,7 @@ def sandbox_available() -> bool:
         return False
     pid = os.fork()
     if pid == 0:
-        os._exit(0 if _libc().unshare(CLONE_NEWPID | CLONE_NEWNET | 0x00020000) == 0 else 1)
+        os._exit(0 if _libc().unshare(CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS) == 0 else 1)
     _, status = os.waitpid(pid, 0)
     return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 

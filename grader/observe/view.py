@@ -44,11 +44,7 @@ class View:
 
     read_only: tuple[str, ...]
     job_dir: str
-    uid: int  # the unprivileged user the child becomes (0: stay as is)
-
-    def to_json(self) -> dict[str, object]:
-        """Return the JSON form (it travels inside the job)."""
-        return {"read_only": list(self.read_only), "job_dir": self.job_dir, "uid": self.uid}
+    uid: int  # the unprivileged user the child becomes
 
 
 def python_paths(project_root: Path) -> list[str]:
