@@ -26,6 +26,7 @@ from grader.reference import (
     store_expected,
     write_bundle,
 )
+from grader.registry import plugin_for_submission
 from grader.runner import RunOptions, WarmWorker, grader_failure, make_job
 from grader.scoring import total_score
 from grader.submission import find_submission
@@ -48,6 +49,7 @@ class GradeOptions:
     use_reference: bool = True  # False: only the committed expected observations
     instructor: bool = False  # also the hidden argument sets (needs the reference)
     unsafe: bool = False  # the instructor accepts grading where the sandbox is unavailable
+    assignment: str = ""  # its registered name; empty: found from the submission's file name
 
 
 def selected_questions(assignment: Assignment, ids: Sequence[str]) -> list[Question]:
@@ -97,7 +99,8 @@ def grade(submission: Path, options: GradeOptions | None = None,
     """
     started = time.monotonic()
     options = options or GradeOptions()
-    assignment = assignment or load_assignment()
+    assignment = assignment or load_assignment(options.assignment
+                                               or plugin_for_submission(submission))
     file = find_submission(submission, assignment.module)
     questions = selected_questions(assignment, options.questions)
     reference_dir = options.reference_dir or (default_reference_dir(assignment)
@@ -152,7 +155,7 @@ def grade(submission: Path, options: GradeOptions | None = None,
                   or _import_failure(question, imported))
         want = _split(reference.get(question.id), public[question.id])
         want |= _split(hidden_expected.get(question.id), hidden.get(question.id, ()))
-        result = judge_question(assignment.name, question, sets, want,
+        result = judge_question(assignment, question, sets, want,
                                 split_sets(actual, sets), options.lang)
         results.append(result)
         if on_result is not None:
@@ -247,11 +250,9 @@ def _report(assignment: Assignment, file: Path, results: list[QuestionResult],
     )
 
 
-def regenerate_expected(assignment: Assignment | None = None,
-                        reference_dir: Path | None = None,
+def regenerate_expected(assignment: Assignment, reference_dir: Path | None = None,
                         run: RunOptions | None = None) -> Path:
     """Observe the reference on every question and write the committed expected observations."""
-    assignment = assignment or load_assignment()
     reference_dir = reference_dir or default_reference_dir(assignment)
     if reference_dir is None:
         raise FileNotFoundError("the reference solution is not here: give --reference DIR")

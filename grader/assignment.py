@@ -10,9 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.argsets import ArgSet, public_sets
-
-DEFAULT_ASSIGNMENT_DIR = Path(__file__).resolve().parent.parent / "assignments" / "td_keras_mlp"
-
+from grader.contract import AssignmentPlugin
 
 SELECTOR = re.compile(r"^check_\w+(\[\w+=[^,\[\]=]+(,\w+=[^,\[\]=]+)*\])?$")
 TOP_KEYS = {"name": True, "module": True, "title_en": False, "title_fr": False,
@@ -74,6 +72,7 @@ class Assignment:
     module: str
     directory: Path
     questions: tuple[Question, ...]
+    plugin: AssignmentPlugin  # its package (observers, rubric, messages) and folders
 
     @property
     def max_score(self) -> float:
@@ -93,14 +92,25 @@ class Assignment:
         return self.directory / "expected_observations.json"
 
 
-def load_assignment(directory: Path = DEFAULT_ASSIGNMENT_DIR) -> Assignment:
-    """Read and validate `assignment.toml` from the assignment folder."""
+def load_assignment(plugin: AssignmentPlugin | str, directory: Path | None = None) -> Assignment:
+    """Read and validate an assignment's `assignment.toml` (from `directory` if given).
+
+    `plugin` is the registered assignment or its name.
+    """
+    if isinstance(plugin, str):
+        from grader.registry import find_plugin
+
+        plugin = find_plugin(plugin)
+    directory = directory or plugin.public_dir
     data = tomllib.loads((directory / "assignment.toml").read_text(encoding="utf-8"))
     _check_keys(data, TOP_KEYS, "assignment.toml")
+    if data["name"] != plugin.name:
+        raise AssignmentError(f"assignment.toml: name — expected {plugin.name!r} (the registered "
+                              f"assignment), got {data['name']!r}")
     default_timeout = float(data.get("default_timeout", 60))
     questions = tuple(_question(q, f"questions[{i}]", default_timeout)
                       for i, q in enumerate(data["questions"]))
-    return Assignment(data["name"], data["module"], directory, questions)
+    return Assignment(data["name"], data["module"], directory, questions, plugin)
 
 
 def _check_keys(table: Any, keys: dict[str, bool], where: str) -> None:
@@ -189,5 +199,5 @@ def normalize_question_id(text: str) -> str:
     """Turn 'q4', 'Q04' or '4' into 'q4'; raise ValueError on anything else."""
     digits = text.strip().lower().removeprefix("q")
     if not digits.isdigit():
-        raise ValueError(f"not a question id: {text!r} (use q1 … q14)")
+        raise ValueError(f"not a question id: {text!r} (use q1, q2…)")
     return f"q{int(digits)}"

@@ -12,7 +12,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from grader.api import InstructorModeError, grade, regenerate_expected
-from grader.cli_options import add_grading_options, grading_options, question_ids
+from grader.cli_options import (
+    add_grading_options,
+    chosen_assignment,
+    grading_options,
+    question_ids,
+)
 from grader.model import GradeReport
 from grader.render.github import inert, render_annotations, render_job_summary
 from grader.render.gradescope import render_gradescope, render_gradescope_failure
@@ -31,7 +36,9 @@ def grade_parser() -> argparse.ArgumentParser:
     """Build the parser of `grade [QUESTION ...]`."""
     parser = argparse.ArgumentParser(
         prog="grade",
-        description="Grade the Keras MLP lab: `grade q4` checks question 4 of td_keras.py here.",
+        description="Grade a lab: `grade q4` checks question 4 of the submission in this folder "
+                    "(td_keras.py, td_convnets.py… or the notebook; the file name says which "
+                    "assignment it is).",
         epilog="Other commands: `grade regenerate-expected` (instructors). "
                "Exit codes: 0 all passed, 1 some failed, 2 usage error, 3 grader error.",
     )
@@ -57,10 +64,12 @@ def run_grade(argv: list[str]) -> int:
     """Grade one submission and print its report."""
     parser = grade_parser()
     args = parser.parse_args(argv)
-    options = grading_options(parser, args, question_ids(parser, args.questions), args.instructor)
+    assignment = chosen_assignment(parser, args.assignment, args.submission)
+    options = grading_options(parser, args, question_ids(parser, args.questions, assignment),
+                              assignment, args.instructor)
     colour = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
     try:
-        report = grade(args.submission, options)
+        report = grade(args.submission, options, assignment)
     except (SubmissionNotFound, InstructorModeError) as exc:
         write_failure(args, str(exc), grader_fault=False)
         print(f"grade: {exc}", file=sys.stderr)
@@ -110,9 +119,12 @@ def run_regenerate(argv: list[str]) -> int:
                                      description="Rewrite expected_observations.json from the "
                                                  "reference solution (instructors).")
     parser.add_argument("--reference", type=Path, metavar="DIR")
+    parser.add_argument("--assignment", metavar="NAME", default="",
+                        help="the assignment (default: the one whose submission is in this folder)")
     args = parser.parse_args(argv)
+    assignment = chosen_assignment(parser, args.assignment, Path.cwd())
     try:
-        path = regenerate_expected(reference_dir=args.reference)
+        path = regenerate_expected(assignment, reference_dir=args.reference)
     except (FileNotFoundError, RuntimeError) as exc:
         print(f"grade regenerate-expected: {exc}", file=sys.stderr)
         return EXIT_GRADER_ERROR

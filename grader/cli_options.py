@@ -8,10 +8,11 @@ from pathlib import Path
 
 from grader.api import GradeOptions
 from grader.argsets import load_hidden_sets
-from grader.assignment import load_assignment, normalize_question_id
+from grader.assignment import Assignment, load_assignment, normalize_question_id
 from grader.messages import LANGUAGES
 from grader.observe.limits import sandbox_available
 from grader.reference import default_reference_dir
+from grader.registry import UnknownAssignment, find_plugin, guess_for_class, plugin_for_submission
 from grader.runner import RunOptions
 
 UNSAFE_MESSAGE = (
@@ -32,6 +33,9 @@ def default_lang() -> str:
 def add_grading_options(parser: argparse.ArgumentParser, parallel: int, parallel_help: str,
                         parallel_flags: tuple[str, ...] = ("--parallel",)) -> None:
     """Add --lang, the sandbox's budgets, the reference and the notebook mode."""
+    parser.add_argument("--assignment", metavar="NAME", default="",
+                        help="the assignment to grade (default: found from the submission's "
+                             "file name, e.g. td_keras.py or td_convnets.py)")
     parser.add_argument("--lang", choices=LANGUAGES, default=default_lang(),
                         help="language of the messages and reports (default: from the locale)")
     parser.add_argument(*parallel_flags, dest="parallel", type=int, default=parallel,
@@ -55,8 +59,24 @@ def add_grading_options(parser: argparse.ArgumentParser, parallel: int, parallel
                              "(default), or every code cell in order (instructors)")
 
 
+def chosen_assignment(parser: argparse.ArgumentParser, name: str, where: Path,
+                      for_class: bool = False) -> Assignment:
+    """Return the assignment named, or the one the submission (or the class) belongs to."""
+    try:
+        if name:
+            plugin = find_plugin(name)
+        elif for_class:
+            plugin = guess_for_class(where)
+        else:
+            plugin = plugin_for_submission(where)
+    except UnknownAssignment as exc:
+        parser.error(str(exc))
+    return load_assignment(plugin)
+
+
 def grading_options(parser: argparse.ArgumentParser, args: argparse.Namespace,
-                    questions: tuple[str, ...], instructor: bool = False) -> GradeOptions:
+                    questions: tuple[str, ...], assignment: Assignment,
+                    instructor: bool = False) -> GradeOptions:
     """Check the shared options (usage error otherwise) and build the grading options.
 
     Instructor grading (hidden argument sets, a class) refuses to run where student code cannot
@@ -69,21 +89,22 @@ def grading_options(parser: argparse.ArgumentParser, args: argparse.Namespace,
     if instructor and not args.unsafe and not sandbox_available():
         parser.error(UNSAFE_MESSAGE)
     reference = args.reference or (None if args.no_reference else
-                                   default_reference_dir(load_assignment()))
+                                   default_reference_dir(assignment))
     if instructor and not load_hidden_sets(reference):
         parser.error("instructor grading calls every function with hidden argument sets, kept "
                      "beside the reference solution (hidden_args.toml): give --reference DIR")
     run = RunOptions(parallel=args.parallel, memory_mb=args.memory_mb,
                      max_processes=args.max_processes,
                      timeout_scale=args.timeout_scale, notebook_mode=args.notebook_mode)
-    return GradeOptions(questions=questions, lang=args.lang, run=run,
+    return GradeOptions(questions=questions, lang=args.lang, run=run, assignment=assignment.name,
                         reference_dir=args.reference, use_reference=not args.no_reference,
                         instructor=instructor, unsafe=args.unsafe)
 
 
-def question_ids(parser: argparse.ArgumentParser, texts: list[str]) -> tuple[str, ...]:
+def question_ids(parser: argparse.ArgumentParser, texts: list[str], assignment: Assignment
+                 ) -> tuple[str, ...]:
     """Normalise question ids in the lab's order, or exit with a usage error naming the bad one."""
-    known = [q.id for q in load_assignment().questions]
+    known = [q.id for q in assignment.questions]
     ids = []
     for text in texts:
         try:

@@ -8,10 +8,10 @@ from dataclasses import replace
 from types import ModuleType
 
 from grader.argsets import FIRST_SET, ArgSet, set_label
-from grader.assignment import Question
+from grader.assignment import Assignment, Question
 from grader.attachments import collect_attachments
-from grader.checks.base import JudgeContext, Skip, check_id
-from grader.messages import source_name, translate
+from grader.checks.base import JudgeContext, Skip, check_id, check_name
+from grader.messages import Catalog, assignment_messages, source_name, translate
 from grader.model import (
     ERROR,
     FAILED,
@@ -29,20 +29,23 @@ from grader.scoring import CriteriaError, question_score, score_criteria
 SKIPPED = "skipped"
 
 
-def load_rubric(assignment: str) -> ModuleType:
+def load_rubric(assignment: Assignment) -> ModuleType:
     """Return the rubric module of an assignment (its RUBRIC and notes)."""
-    return importlib.import_module(f"grader.{assignment}.rubric")
+    return importlib.import_module(assignment.plugin.rubric_module)
 
 
 def run_checks(rubric: ModuleType, question: str, expected: dict, actual: dict, lang: str,
-               arg_set: ArgSet | None = None) -> tuple[CheckResult, ...]:
+               arg_set: ArgSet | None = None, messages: Catalog | None = None
+               ) -> tuple[CheckResult, ...]:
     """Run every check the rubric picks for the question; report every difference.
 
     `actual` is the student's claim: a check that cannot read it fails (it is never the grader's
-    error, which a student could otherwise trigger at will).
+    error, which a student could otherwise trigger at will). `messages` is the assignment's own
+    catalogue (its sentences and hints).
     """
     set_id = "" if arg_set is None or arg_set.id == FIRST_SET else arg_set.id
-    ctx = JudgeContext(question, lang, set_label(arg_set) if arg_set is not None else "")
+    ctx = JudgeContext(question, lang, set_label(arg_set) if arg_set is not None else "",
+                       messages or {})
     results = []
     for check in rubric.RUBRIC[question](expected):
         ident = check_id(question, check, set_id)
@@ -57,8 +60,9 @@ def run_checks(rubric: ModuleType, question: str, expected: dict, actual: dict, 
                 lang, "q.unjudgeable", where=ctx.label, type=type(exc).__name__,
                 message=str(exc)[:200])))
             continue
+        hint = verdict.hint or ("" if verdict.passed else ctx.hint(check_name(check)))
         results.append(CheckResult(ident, PASSED if verdict.passed else FAILED,
-                                   verdict.message, verdict.expected, verdict.actual, verdict.hint))
+                                   verdict.message, verdict.expected, verdict.actual, hint))
     return tuple(results)
 
 
@@ -110,26 +114,29 @@ def failure_message(status: str, failure: Failure | None, lang: str) -> str:
                      where=failure.where or "?") + suffix
 
 
-def observation_notes(rubric: ModuleType, observation: Observation, lang: str) -> tuple[str, ...]:
+def observation_notes(rubric: ModuleType, observation: Observation, lang: str,
+                      messages: Catalog | None = None) -> tuple[str, ...]:
     """Translate the notes attached to an observation (truncated output, keras bugs…)."""
     texts = []
     for note in observation.notes:
         key, _, value = note.partition(":")
         texts.append(translate(lang, f"note.{key}", count=value))
-    if observation.status == "ok":
-        texts += [translate(lang, key, **params)
-                  for key, params in rubric.notes(observation.question, observation.data)]
+    notes = getattr(rubric, "notes", None)  # optional hook (grader/contract.py)
+    if observation.status == "ok" and notes is not None:
+        texts += [translate(lang, key, messages, **params)
+                  for key, params in notes(observation.question, observation.data)]
     return tuple(texts)
 
 
-def judge_question(assignment: str, question: Question, sets: Sequence[ArgSet],
+def judge_question(assignment: Assignment, question: Question, sets: Sequence[ArgSet],
                    expected: Mapping[str, Observation | None], actual: Mapping[str, Observation],
                    lang: str = "en") -> QuestionResult:
     """Return the graded result of one question, observed with each of its argument sets."""
     rubric = load_rubric(assignment)
+    messages = assignment_messages(assignment.plugin.messages_module)
     first = actual[sets[0].id]
     notes = tuple(dict.fromkeys(n for s in sets for n in observation_notes(rubric, actual[s.id],
-                                                                            lang)))
+                                                                            lang, messages)))
     base = {"id": question.id, "title": question.title(lang), "max_score": question.points,
             "notes": notes, "output": first.output, "duration": round(first.duration, 3)}
     if all(actual[s.id].status != "ok" for s in sets):
@@ -150,7 +157,7 @@ def judge_question(assignment: str, question: Question, sets: Sequence[ArgSet],
             got = replace(got, status=ERROR, failure=Failure(
                 "observe", "ForeignResult", translate(lang, "q.foreign_calls"), arg_set.id))
         if got.status == "ok":
-            checks += run_checks(rubric, question.id, want, got.data, lang, arg_set)
+            checks += run_checks(rubric, question.id, want, got.data, lang, arg_set, messages)
             attachments = attachments or _attachments(question.id, want, got.data, lang)
             continue
         status = got.status if got.status in STUDENT_FAULTS else ERROR

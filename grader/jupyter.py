@@ -84,6 +84,12 @@ class GraderSession:
             self._templates = template_environment()
         return self._templates
 
+    def assignment_name(self) -> str:
+        """Return the assignment of the notebook in the kernel's folder (by its file name)."""
+        from grader.registry import plugin_for_submission
+
+        return plugin_for_submission(Path.cwd()).name
+
     def worker(self, restart: bool = False) -> Any:
         """Return the warm worker, starting it (for every question's modules) when needed."""
         from grader.api import preload_modules
@@ -95,7 +101,7 @@ class GraderSession:
                 self._worker.close()
             self._worker, self._owned = None, True
         if self._worker is None:
-            questions = load_assignment().questions
+            questions = load_assignment(self.assignment_name()).questions
             self._worker = WarmWorker(preload_modules(questions) + list(NOTEBOOK_PRELOAD))
         return self._worker
 
@@ -108,7 +114,7 @@ class GraderSession:
         from grader.messages import translate
         from grader.runner import RunOptions, WorkerError
 
-        assignment = load_assignment()
+        assignment = load_assignment(self.assignment_name())
         lang = lang or default_lang()
         ids = question_ids(questions, [q.id for q in assignment.questions])
         inputs = history_inputs(self.shell)
@@ -281,6 +287,7 @@ def load_ipython_extension(shell: Any) -> None:
             """%grade [QUESTION ...] [--lang en|fr] [--timeout-scale X]: grade this kernel."""
             from IPython.core.error import UsageError as MagicUsageError
 
+            from grader.registry import UnknownAssignment
             from grader.runner import WorkerError
             from grader.submission import SubmissionNotFound
 
@@ -289,7 +296,7 @@ def load_ipython_extension(shell: Any) -> None:
                 if args.timeout_scale <= 0:
                     raise UsageError("%grade: --timeout-scale must be > 0")
                 return self.session.grade(args.questions, args.lang, args.timeout_scale)
-            except (UsageError, SubmissionNotFound) as exc:
+            except (UsageError, SubmissionNotFound, UnknownAssignment) as exc:
                 raise MagicUsageError(str(exc)) from None
             except WorkerError as exc:  # shown in one line, without a traceback
                 raise MagicUsageError(f"%grade: the grader could not run ({exc}). This is not "

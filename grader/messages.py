@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -31,7 +32,7 @@ _EN: dict[str, str] = {
     "what.loss": "loss",
     "what.metrics": "metrics",
     "what.output_activation": "output activation",
-    "what.learns": "test accuracy after 3 epochs on 2,000 MNIST images",
+    "what.learns": "test accuracy after {epochs} epochs on {samples} training samples",
     "what.shape": "shape of {name}",
     "what.task": "task",
     "what.keys": "keys",
@@ -64,7 +65,7 @@ _EN: dict[str, str] = {
     "what.stopped_after": "training stopped after epoch",
     # values and phrases
     "value.not_compiled": "not compiled",
-    "value.labels": "{shape} labels in 0…9",
+    "value.labels": "{shape} class labels",
     "value.not_labels": "(not class labels)",
     "value.accuracy_bounds": "0 ≤ accuracy ≤ 1",
     "value.not_fitted": "(not fitted)",
@@ -119,7 +120,6 @@ _EN: dict[str, str] = {
     "reason.no_score": "the estimator has no score(X, y) method",
     # notes
     "note.keras_clone_bug": "keras.wrappers.SKLearnClassifier loses fit_kwargs when cloned (a keras bug): inside cross-validation each clone trains for 1 epoch. This is not held against you; pass epochs to search.fit(…) to get the epochs you want.",
-    "note.model_built_by_grader": "{where}: the model had no input shape; the grader built it with input_dim={input_dim}. Add keras.Input(shape=(input_dim,)) to build it yourself.",
     "note.network_not_isolated": "The network could not be switched off for your code on this machine.",
     "note.not_sandboxed": "This machine does not allow namespaces: your code ran without network isolation, could see the grader's processes and read the grader's files (it is graded the same way).",
     "note.files_not_isolated": "Your code could not be given a filesystem view of its own on this machine: it could read the grader's files and run as the grader's user.",
@@ -142,15 +142,11 @@ _EN: dict[str, str] = {
     "notebook.no_code": "{name} has no code cells: write your functions in code cells, not in Markdown cells.",
     "note.both_submissions": "Graded {graded}; {other} is in the same folder too (without --submission, the one saved last is graded).",
     "hint.relu": "Hidden layers use Dense(..., activation='relu').",
-    "hint.q5": "Pass validation_split=0.3 (and the given epochs and batch_size) to model.fit.",
-    "hint.q12": "Keras 3's ModelCheckpoint has no `period`: subclass it and call super().on_epoch_end only at epochs 2, 4, 6…, with save_best_only=True.",
-    "hint.q13": "EarlyStopping(monitor='val_loss', patience=5).",
-    "hint.q9": "Vary the optimizer in the search grid, e.g. {{'model__optimizer': ['rmsprop', 'sgd']}} (scikeras) or model_kwargs (keras.wrappers).",
     # report phrases
     "report.score": "Score",
     "report.summary": "{passed} of {total} questions passed — {score} / {max_score}",
     "report.summary_public": "{passed} of {total} questions passed all public checks — {score} / {max_score}",
-    "note.public_only": "Graded with the public checks only. Instructor grading also calls your functions with other arguments (other input_dim, n_classes, epochs, paths…): make them work for any arguments, not just the ones above.",
+    "note.public_only": "Graded with the public checks only. Instructor grading also calls your functions with other arguments (other shapes, sizes, epochs, paths…): make them work for any arguments, not just the ones above.",
     "report.more": "… and {count} more",
     "report.status.passed": "passed",
     "report.status.failed": "failed",
@@ -240,7 +236,7 @@ _FR: dict[str, str] = {
     "what.loss": "fonction de perte (loss)",
     "what.metrics": "métriques",
     "what.output_activation": "activation de sortie",
-    "what.learns": "taux de bonnes classifications en test après 3 itérations sur 2 000 images MNIST",
+    "what.learns": "taux de bonnes classifications en test après {epochs} itérations sur {samples} exemples d'apprentissage",
     "what.shape": "dimensions de {name}",
     "what.task": "type de problème",
     "what.keys": "clés",
@@ -272,7 +268,7 @@ _FR: dict[str, str] = {
     "what.saved_epochs": "itérations auxquelles le modèle a été sauvegardé",
     "what.stopped_after": "apprentissage arrêté après l'itération",
     "value.not_compiled": "non compilé",
-    "value.labels": "{shape} étiquettes dans 0…9",
+    "value.labels": "{shape} étiquettes de classes",
     "value.not_labels": "(pas des étiquettes de classe)",
     "value.accuracy_bounds": "0 ≤ exactitude ≤ 1",
     "value.not_fitted": "(pas entraîné)",
@@ -325,7 +321,6 @@ _FR: dict[str, str] = {
     "reason.not_fitted": "l'estimateur n'a pas pu apprendre",
     "reason.no_score": "l'estimateur n'a pas de méthode score(X, y)",
     "note.keras_clone_bug": "keras.wrappers.SKLearnClassifier perd fit_kwargs quand il est cloné (un bogue de keras) : en validation croisée chaque clone n'apprend qu'une itération. Ce n'est pas compté contre vous ; passez epochs à search.fit(…) pour obtenir le nombre d'itérations voulu.",
-    "note.model_built_by_grader": "{where} : le modèle n'avait pas de dimension d'entrée ; le correcteur l'a construit avec input_dim={input_dim}. Ajoutez keras.Input(shape=(input_dim,)) pour le construire vous-même.",
     "note.network_not_isolated": "Le réseau n'a pas pu être coupé pour votre code sur cette machine.",
     "note.not_sandboxed": "Cette machine n'autorise pas les espaces de noms : votre code a tourné sans isolation du réseau, pouvait voir les processus du correcteur et lire ses fichiers (la correction est la même).",
     "note.files_not_isolated": "Votre code n'a pas pu recevoir sa propre vue des fichiers sur cette machine : il pouvait lire les fichiers du correcteur et tournait sous son utilisateur.",
@@ -348,14 +343,10 @@ _FR: dict[str, str] = {
     "notebook.no_code": "{name} n'a aucune cellule de code : écrivez vos fonctions dans des cellules de code, pas dans des cellules Markdown.",
     "note.both_submissions": "{graded} a été corrigé ; {other} est aussi dans le dossier (sans --submission, c'est le dernier enregistré qui est corrigé).",
     "hint.relu": "Les couches cachées utilisent Dense(..., activation='relu').",
-    "hint.q5": "Passez validation_split=0.3 (et les epochs et batch_size donnés) à model.fit.",
-    "hint.q12": "Le ModelCheckpoint de keras 3 n'a pas de `period` : sous-classez-le et n'appelez super().on_epoch_end qu'aux itérations 2, 4, 6…, avec save_best_only=True.",
-    "hint.q13": "EarlyStopping(monitor='val_loss', patience=5).",
-    "hint.q9": "Faites varier l'optimiseur dans la grille, par ex. {{'model__optimizer': ['rmsprop', 'sgd']}} (scikeras) ou model_kwargs (keras.wrappers).",
     "report.score": "Note",
     "report.summary": "questions réussies : {passed} sur {total} — {score} / {max_score}",
     "report.summary_public": "questions réussissant tous les tests publics : {passed} sur {total} — {score} / {max_score}",
-    "note.public_only": "Corrigé avec les tests publics seulement. La correction de l'enseignant appelle aussi vos fonctions avec d'autres arguments (autres input_dim, n_classes, epochs, chemins…) : faites-les marcher pour tous les arguments, pas seulement ceux ci-dessus.",
+    "note.public_only": "Corrigé avec les tests publics seulement. La correction de l'enseignant appelle aussi vos fonctions avec d'autres arguments (autres formes, tailles, epochs, chemins…) : faites-les marcher pour tous les arguments, pas seulement ceux ci-dessus.",
     "report.more": "… et {count} de plus",
     "report.status.passed": "réussie",
     "report.status.failed": "échouée",
@@ -428,10 +419,42 @@ CATALOG: Mapping[str, Mapping[str, str]] = MappingProxyType(
 )
 
 
-def translate(lang: str, key: str, **params: Any) -> str:
-    """Return the sentence `key` in `lang` (English when missing), with params filled in."""
-    template = CATALOG.get(lang, CATALOG["en"]).get(key) or CATALOG["en"][key]
+Catalog = Mapping[str, Mapping[str, str]]  # {"en": {key: sentence}, "fr": {…}}
+
+
+def lookup(lang: str, key: str, messages: Catalog | None = None) -> str:
+    """Return the template `key` in `lang`, from an assignment's catalogue first, else ''.
+
+    Missing in `lang`, the English one is used.
+    """
+    for catalog in (messages or {}, CATALOG):
+        template = (catalog.get(lang) or {}).get(key) or (catalog.get("en") or {}).get(key)
+        if template:
+            return template
+    return ""
+
+
+def translate(lang: str, key: str, messages: Catalog | None = None, /, **params: Any) -> str:
+    """Return the sentence `key` in `lang` (English when missing), with params filled in.
+
+    `messages` is an assignment's own catalogue, looked up before the engine's.
+    """
+    template = lookup(lang, key, messages)
+    if not template:
+        raise KeyError(f"no message {key!r}")
     return template.format(**params)
+
+
+def assignment_messages(module: str) -> Catalog:
+    """Return an assignment's own catalogue (its optional `messages` module's MESSAGES)."""
+    try:
+        found = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return MappingProxyType({})
+    return MappingProxyType({lang: MappingProxyType(dict(texts))
+                             for lang, texts in getattr(found, "MESSAGES", {}).items()})
 
 
 def source_name(lang: str, file: str) -> str:
@@ -451,7 +474,7 @@ def code(value: Any) -> str:
 
 
 def shape_code(shape: Any) -> str:
-    """Write a shape as a tuple literal, e.g. (60000, 784)."""
+    """Write a shape as a tuple literal, e.g. (200, 28, 28, 1)."""
     if not isinstance(shape, list):
         return code(shape)
     return "(" + ", ".join(code(v) for v in shape) + ("," if len(shape) == 1 else "") + ")"

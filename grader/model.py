@@ -38,7 +38,7 @@ class Failure:
     phase: str  # import | cell (a notebook cell) | call | observe | timeout | memory | crashed | grader
     type: str
     message: str
-    where: str = ""  # e.g. "build_mlp(784, 10, 3)"
+    where: str = ""  # e.g. "build_model(32, 10)"
     frames: tuple[Frame, ...] = ()
 
     @staticmethod

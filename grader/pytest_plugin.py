@@ -36,6 +36,7 @@ class Grading:
 
     submission: Path
     lang: str
+    assignment: str  # the registered assignment's name
     report: GradeReport | None = None
     error: str = ""
     results: dict[str, QuestionResult] = field(default_factory=dict)
@@ -55,8 +56,8 @@ class Grading:
         from grader.submission import SubmissionNotFound
 
         try:
-            self.report = grade(self.submission, GradeOptions(questions=tuple(questions),
-                                                              lang=self.lang))
+            self.report = grade(self.submission, GradeOptions(
+                questions=tuple(questions), lang=self.lang, assignment=self.assignment))
         except (SubmissionNotFound, WorkerError) as exc:
             self.error = str(exc)
             return
@@ -70,9 +71,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     """Add --grade, --grade-submission, --grade-lang and the ini option grade_submission."""
     group = parser.getgroup("grade", "td-keras-grader")
     group.addoption("--grade", action="store_true",
-                    help="grade td_keras.py here: one test per question of the lab")
+                    help="grade the lab's submission here (td_keras.py, td_convnets.py…): "
+                         "one test per question")
     group.addoption("--grade-submission", metavar="PATH", default=None,
                     help="folder or file to grade (implies --grade)")
+    group.addoption("--grade-assignment", metavar="NAME", default=None,
+                    help="the assignment (default: found from the submission's file name)")
     group.addoption("--grade-lang", choices=("en", "fr"), default=None,
                     help="language of the messages (default: from the locale)")
     parser.addini("grade_submission", "grade this submission (folder or file) in every run",
@@ -97,13 +101,17 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     from grader.assignment import load_assignment
     from grader.cli_options import default_lang
+    from grader.registry import UnknownAssignment, find_plugin, plugin_for_submission
     from grader.submission import SubmissionNotFound, find_submission
 
+    name = config.getoption("grade_assignment")
     try:
-        file = find_submission(path, load_assignment().module)
-    except SubmissionNotFound as exc:
+        assignment = load_assignment(find_plugin(name) if name else plugin_for_submission(path))
+        file = find_submission(path, assignment.module)
+    except (SubmissionNotFound, UnknownAssignment) as exc:
         raise pytest.UsageError(f"--grade: {exc}") from exc
-    config.stash[GRADING] = Grading(file, config.getoption("grade_lang") or default_lang())
+    config.stash[GRADING] = Grading(file, config.getoption("grade_lang") or default_lang(),
+                                    assignment.name)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -118,7 +126,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     node = SubmissionFile.from_parent(session, path=grading.submission)
     items[:0] = [QuestionItem.from_parent(node, name=q.id, question=q.id,
                                           title=q.title(grading.lang))
-                 for q in load_assignment().questions]
+                 for q in load_assignment(grading.assignment).questions]
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

@@ -8,6 +8,7 @@ versions. Students do not have the reference: the grader then reads the committe
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 
 from grader.argsets import HIDDEN_FILE
 from grader.assignment import Assignment
+from grader.contract import MESSAGES_MODULE, RUBRIC_MODULE
 from grader.model import Observation
 
 LIBRARIES = ("keras", "tensorflow-cpu", "tensorflow", "scikit-learn", "numpy", "scikeras",
@@ -24,7 +26,7 @@ LIBRARIES = ("keras", "tensorflow-cpu", "tensorflow", "scikit-learn", "numpy", "
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The modules whose code decides what an observation contains (not how the sandbox runs it).
 OBSERVING_MODULES = ("keras_models.py", "estimators.py", "callbacks.py", "figures.py",
-                     "context.py", "dataset_shim.py")
+                     "context.py")
 
 
 def library_versions() -> dict[str, str]:
@@ -39,9 +41,9 @@ def library_versions() -> dict[str, str]:
 
 
 def default_reference_dir(assignment: Assignment) -> Path | None:
-    """Return the reference solution's folder beside the grader, when it is there."""
-    folder = PROJECT_ROOT / "reference" / assignment.name
-    return folder if (folder / f"{assignment.module}.py").is_file() else None
+    """Return the reference solution's folder the assignment declares, when it is there."""
+    folder = assignment.plugin.reference_dir
+    return folder if folder is not None and (folder / f"{assignment.module}.py").is_file() else None
 
 
 def cache_key(assignment: Assignment, reference_dir: Path) -> str:
@@ -49,7 +51,9 @@ def cache_key(assignment: Assignment, reference_dir: Path) -> str:
     digest = hashlib.sha256()
     sources = sorted(reference_dir.glob("*.py"))
     sources += [PROJECT_ROOT / "grader" / "observe" / name for name in OBSERVING_MODULES]
-    sources += sorted((PROJECT_ROOT / "grader" / assignment.name).glob("observers.py"))
+    package = importlib.import_module(assignment.plugin.package).__file__
+    sources += sorted(p for p in Path(package or "").parent.glob("*.py")  # observers and helpers
+                      if p.stem not in (RUBRIC_MODULE, MESSAGES_MODULE))
     sources += [assignment.directory / "assignment.toml"]
     for path in sources:
         digest.update(path.name.encode())

@@ -218,6 +218,7 @@ def make_job(
         "question": question,
         "function": function,
         "assignment": assignment.name,
+        "observers": assignment.plugin.observers_module,
         "assignment_dir": str(assignment.directory),
         "submission": submission,
         "module": assignment.module,

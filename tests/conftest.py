@@ -37,7 +37,7 @@ def bulk_safety() -> tuple[str, ...]:
 @pytest.fixture(scope="session")
 def assignment() -> Assignment:
     """The lab's question table."""
-    return load_assignment()
+    return load_assignment("td_keras_mlp")
 
 
 @pytest.fixture(scope="session")

@@ -58,9 +58,10 @@ def test_grade_in_the_assignment_folder_with_question_ids(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("args,needle", [
-    (("q99",), "no question 'q99'"),
-    (("four",), "not a question id"),
+    (("q99", "--assignment", "td_keras_mlp"), "no question 'q99'"),
+    (("four", "--assignment", "td_keras_mlp"), "not a question id"),
     (("--submission", "/nonexistent/folder"), "does not exist"),
+    (("--assignment", "td_nothing"), "no assignment named 'td_nothing' (known: td_keras_mlp"),
 ])
 def test_usage_errors_exit_2(args: tuple[str, ...], needle: str) -> None:
     done = run_grade(*args)
@@ -71,12 +72,16 @@ def test_usage_errors_exit_2(args: tuple[str, ...], needle: str) -> None:
 def test_folder_without_submission_exits_2(tmp_path: Path) -> None:
     done = run_grade("-s", str(tmp_path))
     assert done.returncode == 2
-    assert "no td_keras.py or td_keras.ipynb" in done.stderr
+    assert "no submission of a known assignment" in done.stderr
+    assert "td_keras.py" in done.stderr and "--assignment NAME" in done.stderr
+    named = run_grade("-s", str(tmp_path), "--assignment", "td_keras_mlp")
+    assert named.returncode == 2
+    assert "no td_keras.py or td_keras.ipynb" in named.stderr
 
 
 def test_committed_expectations_match_the_reference() -> None:
     """A stale expected_observations.json would grade students against an old reference."""
-    assignment = load_assignment()
+    assignment = load_assignment("td_keras_mlp")
     committed = json.loads(assignment.expected_path.read_text())
     assert committed["key"] == cache_key(assignment, default_reference_dir(assignment)), (
         "run `grade regenerate-expected` and commit assignments/td_keras_mlp/"

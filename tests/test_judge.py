@@ -17,7 +17,7 @@ from grader.model import CriterionResult, GradeReport, Observation, QuestionResu
 from grader.reference import load_expected
 from grader.scoring import exit_code, question_score
 
-ASSIGNMENT = load_assignment()
+ASSIGNMENT = load_assignment("td_keras_mlp")
 EXPECTED = load_expected(ASSIGNMENT, None).observations
 
 
@@ -34,7 +34,7 @@ def judge(question: str, mutate=None, lang: str = "en", set_id: str = "public-1"
     if mutate is not None:
         mutate(actual[set_id].data)
     q = ASSIGNMENT.question(question)
-    return judge_question(ASSIGNMENT.name, q, q.arg_sets, expected, actual, lang)
+    return judge_question(ASSIGNMENT, q, q.arg_sets, expected, actual, lang)
 
 
 def failed_messages(result: QuestionResult) -> list[str]:
@@ -181,7 +181,7 @@ def test_failed_observation_gives_one_line_per_question() -> None:
                                 "code": "raise ValueError('bad units')"}]},
     })
     q4 = ASSIGNMENT.question("q4")
-    result = judge_question(ASSIGNMENT.name, q4, q4.arg_sets, per_set("q4"),
+    result = judge_question(ASSIGNMENT, q4, q4.arg_sets, per_set("q4"),
                             split_sets(raised, q4.arg_sets))
     assert result.status == "error" and result.score == 0 and not result.checks
     assert result.message == ("build_wide_mlp(input_dim=784, n_classes=10) raised ValueError: "

@@ -16,7 +16,7 @@ from grader.model import CheckResult, Observation, QuestionResult
 from grader.reference import load_expected
 from grader.scoring import CriteriaError, assign_checks, score_criteria, selects
 
-ASSIGNMENT = load_assignment()
+ASSIGNMENT = load_assignment("td_keras_mlp")
 EXPECTED = load_expected(ASSIGNMENT, None).observations
 TOML = ASSIGNMENT.directory / "assignment.toml"
 
@@ -37,7 +37,7 @@ def judge(question: str, mutate, question_table=None) -> QuestionResult:
     actual = {k: replace(v, data=copy.deepcopy(v.data)) for k, v in expected.items()}
     mutate(actual["public-1"].data)
     q = question_table or ASSIGNMENT.question(question)
-    return judge_question(ASSIGNMENT.name, q, q.arg_sets, expected, actual)
+    return judge_question(ASSIGNMENT, q, q.arg_sets, expected, actual)
 
 
 def lost(result: QuestionResult) -> float:
@@ -51,7 +51,7 @@ def failed_criteria(result: QuestionResult) -> list[str]:
 
 
 def test_every_check_of_every_question_belongs_to_exactly_one_criterion() -> None:
-    rubric = load_rubric(ASSIGNMENT.name)
+    rubric = load_rubric(ASSIGNMENT)
     for question in ASSIGNMENT.questions:
         checks = run_checks(rubric, question.id, first_set(question.id),
                             first_set(question.id), "en")
@@ -180,7 +180,7 @@ def write_toml(tmp_path: Path, old: str, new: str) -> Path:
 def test_bad_criteria_fail_at_load_naming_the_key(tmp_path: Path, old: str, new: str,
                                                   error: str) -> None:
     with pytest.raises(AssignmentError, match=error):
-        load_assignment(write_toml(tmp_path, old, new))
+        load_assignment("td_keras_mlp", write_toml(tmp_path, old, new))
 
 
 def test_a_question_without_criteria_is_refused(tmp_path: Path) -> None:
@@ -191,4 +191,4 @@ def test_a_question_without_criteria_is_refused(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "assignment.toml").write_text(text[:start] + text[end:], encoding="utf-8")
     with pytest.raises(AssignmentError, match=r"questions\[0\]\.criteria — missing"):
-        load_assignment(folder)
+        load_assignment("td_keras_mlp", folder)

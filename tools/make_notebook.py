@@ -1,7 +1,8 @@
-"""Generate the starter notebook `td_keras.ipynb` from the starter module `td_keras.py`.
+"""Generate each assignment's starter notebook (`td_keras.ipynb`…) from its starter module.
 
-    python tools/make_notebook.py          # rewrite assignments/td_keras_mlp/td_keras.ipynb
-    python tools/make_notebook.py --check  # exit 1 when the committed notebook is out of date
+    python tools/make_notebook.py          # rewrite every registered assignment's notebook
+    python tools/make_notebook.py --check  # exit 1 when a committed notebook is out of date
+    python tools/make_notebook.py --assignment td_convnets
 
 The notebook is never edited by hand: a first cell that loads the grader (`%load_ext grader`), a
 Markdown cell per question (title from `assignment.toml`, text from the function's docstring), a
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from grader.assignment import Assignment, load_assignment  # noqa: E402
+from grader.registry import registered  # noqa: E402
 
 INTRO_NOTE = """\
 **Vérifier / Check.** FR : exécutez la cellule `%load_ext grader` ci-dessous une fois, puis la \
@@ -112,30 +114,34 @@ def assignment_title(assignment: Assignment) -> str:
     return f"{data['title_fr']} / {data['title_en']}"
 
 
-def render_notebook(assignment: Assignment | None = None) -> str:
+def render_notebook(assignment: Assignment) -> str:
     """Return the notebook's text exactly as committed."""
-    assignment = assignment or load_assignment()
     starter = assignment.directory / f"{assignment.module}.py"
     return nbformat.writes(build_notebook(starter, assignment)) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write the notebook, or with --check say whether the committed one is up to date."""
+    """Write the notebooks, or with --check say whether the committed ones are up to date."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only compare, write nothing")
+    parser.add_argument("--assignment", metavar="NAME", help="only this assignment")
     args = parser.parse_args(argv)
-    assignment = load_assignment()
-    target = assignment.directory / f"{assignment.module}.ipynb"
-    text = render_notebook(assignment)
-    if args.check:
-        current = target.read_text(encoding="utf-8") if target.exists() else ""
-        if current != text:
-            print(f"{target} is out of date: run python tools/make_notebook.py", file=sys.stderr)
-            return 1
-        return 0
-    target.write_text(text, encoding="utf-8")
-    print(f"wrote {target}")
-    return 0
+    names = [args.assignment] if args.assignment else sorted(registered())
+    stale = 0
+    for name in names:
+        assignment = load_assignment(name)
+        target = assignment.directory / f"{assignment.module}.ipynb"
+        text = render_notebook(assignment)
+        if args.check:
+            current = target.read_text(encoding="utf-8") if target.exists() else ""
+            if current != text:
+                print(f"{target} is out of date: run python tools/make_notebook.py",
+                      file=sys.stderr)
+                stale += 1
+            continue
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target}")
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ import os
 import sys
 from pathlib import Path
 
-from grader.assignment import load_assignment
 from grader.bulk.api import (
     CACHED,
     FAILED_TO_GRADE,
@@ -31,7 +30,12 @@ from grader.bulk.manual import ManualError, load_manual
 from grader.bulk.progress import Progress, format_duration
 from grader.bulk.results import NOTHING_GRADED, StudentResult
 from grader.bulk.summary import mean
-from grader.cli_options import add_grading_options, grading_options, question_ids
+from grader.cli_options import (
+    add_grading_options,
+    chosen_assignment,
+    grading_options,
+    question_ids,
+)
 from grader.scoring import EXIT_ALL_PASSED, EXIT_GRADER_ERROR, EXIT_USAGE
 
 EXIT_NOT_ALL_GRADED = 1
@@ -92,7 +96,9 @@ def run_bulk(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be ≥ 1")
-    options = grading_options(parser, args, question_ids(parser, [q for q in args.questions.split(",") if q.strip()]), instructor=True)
+    assignment = chosen_assignment(parser, args.assignment, args.input, for_class=True)
+    ids = question_ids(parser, [q for q in args.questions.split(",") if q.strip()], assignment)
+    options = grading_options(parser, args, ids, assignment, instructor=True)
     try:
         manual = load_manual(args.manual) if args.manual else ()
     except ManualError as exc:
@@ -113,7 +119,7 @@ def run_bulk(argv: list[str]) -> int:
                             graded)
 
     try:
-        outcome = grade_class(request, load_assignment(), finished, started)
+        outcome = grade_class(request, assignment, finished, started)
     except InputError as exc:
         print(f"grade bulk: {exc}", file=sys.stderr)
         return EXIT_USAGE

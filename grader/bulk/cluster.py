@@ -110,13 +110,14 @@ def grading_request(batch: Batch, expected_key: str | None) -> str:
                        "lang": options.lang, "run": asdict(options.run),
                        "use_reference": options.use_reference, "expected_key": expected_key,
                        "instructor": options.instructor, "unsafe": options.unsafe,
+                       "assignment": batch.assignment.name,
                        "grader": grader_fingerprint()})
 
 
 def grade_packed(archive: bytes, filename: str, request_json: str) -> str:
     """Grade one zipped submission inside a Dask worker; return its report as JSON."""
     request = json.loads(request_json)
-    assignment = load_assignment()
+    assignment = load_assignment(request["assignment"])
     reference_dir = default_reference_dir(assignment) if request["use_reference"] else None
     here = {"grader": grader_fingerprint(), "expected_key": load_expected(assignment,
                                                                           reference_dir).key}
@@ -130,7 +131,8 @@ def grade_packed(archive: bytes, filename: str, request_json: str) -> str:
     plugin = get_worker().plugins[PLUGIN_NAME]
     options = GradeOptions(questions=tuple(request["questions"]), lang=request["lang"],
                            run=RunOptions(**request["run"]), use_reference=request["use_reference"],
-                           instructor=request["instructor"], unsafe=request["unsafe"])
+                           instructor=request["instructor"], unsafe=request["unsafe"],
+                           assignment=assignment.name)
     with tempfile.TemporaryDirectory(prefix="bulk-") as folder:
         extract_zip(archive, Path(folder) / "submission")
         with plugin.borrow() as warm:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from grader.messages import code, translate
+from grader.messages import Catalog, code, lookup, translate
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class JudgeContext:
     question: str
     lang: str = "en"
     set_label: str = ""  # the arguments of a set other than the contract's own call
+    messages: Catalog = field(default_factory=dict)  # the assignment's own sentences and hints
 
     @property
     def label(self) -> str:
@@ -46,8 +47,13 @@ class JudgeContext:
         return self.question.upper()
 
     def t(self, key: str, **params: Any) -> str:
-        """Translate a sentence in the report's language."""
-        return translate(self.lang, key, **params)
+        """Translate a sentence in the report's language (the assignment's catalogue first)."""
+        return translate(self.lang, key, self.messages, **params)
+
+    def hint(self, check: str) -> str:
+        """Return the assignment's hint for a failed check of this question, or ''."""
+        return (lookup(self.lang, f"hint.{self.question}.{check}", self.messages)
+                or lookup(self.lang, f"hint.{check}", self.messages))
 
     def compare(
         self,
@@ -72,13 +78,18 @@ class JudgeContext:
 Check = Callable[[JudgeContext, dict[str, Any], dict[str, Any]], Verdict]
 
 
+def check_name(check: Check) -> str:
+    """Return the check function's name, e.g. 'check_dense_count'."""
+    return check.func.__name__ if isinstance(check, partial) else check.__name__
+
+
 def check_id(question: str, check: Check, set_id: str = "") -> str:
     """Return a stable id such as 'q3.check_dense_units[build=2,layer=1]'.
 
     Checks of an argument set other than the first carry it: 'q3.check_dense_count[set=public-2]'.
     """
     keywords = dict(check.keywords) if isinstance(check, partial) else {}
-    name = check.func.__name__ if isinstance(check, partial) else check.__name__
+    name = check_name(check)
     every = ({"set": set_id} if set_id else {}) | keywords
     params = ",".join(f"{k}={v}" for k, v in every.items())
     return f"{question}.{name}[{params}]" if params else f"{question}.{name}"

@@ -142,7 +142,7 @@ def check_optimizers(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict
     _search(ctx, actual)
     want = _optimizers(candidate_networks(ctx, expected))
     got = _optimizers(candidate_networks(ctx, actual))
-    return ctx.compare(ctx.label, ctx.t("what.optimizers"), want, got, hint=ctx.t("hint.q9"))
+    return ctx.compare(ctx.label, ctx.t("what.optimizers"), want, got)
 
 
 def check_same_network(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:

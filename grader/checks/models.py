@@ -14,8 +14,7 @@ ACCURACY_METRICS = frozenset({"accuracy", "categorical_accuracy"})
 
 def build_label(ctx: JudgeContext, build: dict[str, Any]) -> str:
     """Return 'Q3 (n_hidden=2)': the question and the arguments that vary between calls."""
-    order = build.get("arg_order") or sorted(build["args"])
-    shown = {k: build["args"][k] for k in order if k not in ("input_dim", "n_classes")}
+    shown = {k: build["args"][k] for k in build.get("varies", ()) if k in build["args"]}
     if not shown:
         return ctx.label
     return f"{ctx.label} ({', '.join(f'{k}={code(v)}' for k, v in shown.items())})"
@@ -171,8 +170,8 @@ def check_accuracy_metric(ctx: JudgeContext, expected: dict, actual: dict, build
 
 def check_params_within(ctx: JudgeContext, expected: dict, actual: dict, build: int,
                         tolerance: float) -> Verdict:
-    """The parameter count is within a relative tolerance of the target."""
-    target = expected["mlp3_params"]
+    """The parameter count is within a relative tolerance of the reference's target."""
+    target = expected["params_target"]
     got = model_of(ctx, actual["builds"][build])["params"]
     passed = abs(got - target) <= tolerance * target
     shown = ctx.t("value.within", tolerance=f"{tolerance:.0%}", target=f"{target:,}")

@@ -46,17 +46,19 @@ def check_dataset_task(ctx: JudgeContext, expected: dict, actual: dict, dataset:
 
 
 def check_learns(ctx: JudgeContext, expected: dict, actual: dict, min_accuracy: float) -> Verdict:
-    """The model learns MNIST: test accuracy well above chance after a short fit."""
+    """The model learns: test accuracy well above chance after a short fit on real data."""
     learning = actual.get("learning")
     if learning is None:
         raise Skip(ctx.label, ctx.t("reason.not_compiled"))
     reference = expected["learning"]["test_accuracy"]
+    what = ctx.t("what.learns", epochs=expected["learning"]["epochs"],
+                 samples=f"{expected['learning']['train_samples']:,}")
     shown = ctx.t("value.at_least", minimum=f"{min_accuracy:g}", reference=f"{reference:.2f}")
     got = learning.get("test_accuracy")
     if got is None:
-        return ctx.compare(ctx.label, ctx.t("what.learns"), min_accuracy, None, passed=False,
+        return ctx.compare(ctx.label, what, min_accuracy, None, passed=False,
                            shown_expected=shown, shown_actual=learning.get("error", "?"))
-    return ctx.compare(ctx.label, ctx.t("what.learns"), min_accuracy, got,
+    return ctx.compare(ctx.label, what, min_accuracy, got,
                        passed=got >= min_accuracy, shown_expected=shown, shown_actual=f"{got:.2f}")
 
 
@@ -117,7 +119,7 @@ def check_validation_fraction(ctx: JudgeContext, expected: dict, actual: dict) -
     samples = expected["samples"]
     passed = got is not None and want is not None and abs(got - want) < 0.005
     return ctx.compare(ctx.label, ctx.t("what.validation_fraction"), want, got, passed=passed,
-                       hint=ctx.t("hint.q5"), shown_expected=_fraction_text(ctx, want, samples),
+                       shown_expected=_fraction_text(ctx, want, samples),
                        shown_actual=_fraction_text(ctx, got, samples))
 
 
@@ -230,7 +232,7 @@ def check_saved_epochs(ctx: JudgeContext, expected: dict, actual: dict) -> Verdi
     """The checkpoint saved at the same epochs as the reference, under the same val_loss values."""
     want, got = expected["run"]["saved_epochs"], _run(ctx, actual)["saved_epochs"]
     where = f"{ctx.label}, ModelCheckpoint (val_loss: {code(actual['run']['val_losses'])})"
-    return ctx.compare(where, ctx.t("what.saved_epochs"), want, got, hint=ctx.t("hint.q12"))
+    return ctx.compare(where, ctx.t("what.saved_epochs"), want, got)
 
 
 def check_stopped_after(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
@@ -242,5 +244,5 @@ def check_stopped_after(ctx: JudgeContext, expected: dict, actual: dict) -> Verd
         return ctx.t("value.no_stop", epochs=run["epochs_planned"]) if epoch is None else str(epoch)
 
     where = f"{ctx.label}, EarlyStopping (val_loss: {code(run['val_losses'])})"
-    return ctx.compare(where, ctx.t("what.stopped_after"), want, got, hint=ctx.t("hint.q13"),
+    return ctx.compare(where, ctx.t("what.stopped_after"), want, got,
                        shown_expected=shown(want), shown_actual=shown(got))

@@ -13,7 +13,6 @@ from typing import Any
 from grader.model import Failure, Observation
 from grader.notebook import NotebookError, notebook_summary
 from grader.observe.context import ObserveContext, StudentCodeError, dumps
-from grader.observe.dataset_shim import make_dataset_shim
 from grader.observe.failures import exception_message, failure_from_exception, failure_json
 from grader.submission import import_submission
 
@@ -28,6 +27,7 @@ class Job:
     question: str
     function: str
     assignment: str
+    observers: str  # the assignment's observers module (grader/contract.py)
     assignment_dir: Path
     submission: Path  # the .py or .ipynb file
     module: str
@@ -42,6 +42,7 @@ class Job:
             question=data["question"],
             function=data.get("function", ""),
             assignment=data["assignment"],
+            observers=data["observers"],
             assignment_dir=Path(data["assignment_dir"]),
             submission=Path(data["submission"]),
             module=data["module"],
@@ -71,7 +72,10 @@ def classify(exc: BaseException) -> str:
 def observe(job: Job, ctx: ObserveContext) -> Observation:
     """Import the submission and run the question's observer; never raises."""
     started = time.monotonic()
-    sys.modules["dataset_utils"] = make_dataset_shim()
+    observers = importlib.import_module(job.observers)
+    install_data = getattr(observers, "install_data", None)  # optional hook
+    if install_data is not None:
+        install_data(ctx)
     sys.path.insert(0, str(ctx.workdir))
     os.chdir(ctx.workdir)
     submission_file = ctx.workdir / f"{job.module}{job.submission.suffix}"
@@ -93,7 +97,6 @@ def observe(job: Job, ctx: ObserveContext) -> Observation:
         failure = Failure("call", "AttributeError",
                           f"{submission_file.name} has no function {job.function}()", job.function)
         return Observation(job.question, "error", failure=failure, duration=time.monotonic() - started)
-    observers = importlib.import_module(f"grader.{job.assignment}.observers").OBSERVERS
     if job.eager:
         import tensorflow as tf
 
@@ -103,7 +106,7 @@ def observe(job: Job, ctx: ObserveContext) -> Observation:
     entries = []
     for arg_set in job.sets:
         keras.utils.set_random_seed(0)  # the same numbers at every run: weights, shuffles, dropout
-        entries.append(observe_set(observers[job.question], module, ctx, job, arg_set))
+        entries.append(observe_set(observers.OBSERVERS[job.question], module, ctx, job, arg_set))
     return Observation(job.question, "ok", data={"sets": entries},
                        duration=time.monotonic() - started)
 

@@ -30,6 +30,15 @@ PLOT_HISTORY = {
 }
 
 
+def install_data(ctx: ObserveContext) -> None:
+    """Serve `dataset_utils` from a stand-in: the real shapes, no download (see dataset_shim)."""
+    import sys
+
+    from grader.td_keras_mlp.dataset_shim import make_dataset_shim
+
+    sys.modules["dataset_utils"] = make_dataset_shim()
+
+
 def load_mnist_subset(assignment_dir: Path) -> tuple[np.ndarray, ...]:
     """Load the committed real-MNIST subset: x in [0, 1] (n, 784), labels (n,)."""
     with np.load(assignment_dir / "data" / "mnist_subset.npz") as data:
@@ -89,7 +98,7 @@ def observe_builds(ctx: ObserveContext, fn: Callable[..., Any], args: dict[str, 
     for extra in args.get("calls") or [{}]:
         call = {**common, **extra}
         model = ctx.call(fn, **call)
-        builds.append({"args": call, "arg_order": list(call),
+        builds.append({"args": call, "varies": list(extra),
                        "model": describe_model(model, call["input_dim"])})
     return {"builds": builds}
 
@@ -105,8 +114,7 @@ def observe_q2(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) ->
 
     model = ctx.call(module.build_linear_classifier, **args)
     model_info = describe_model(model, args["input_dim"])
-    data: dict[str, Any] = {"builds": [{"args": args, "arg_order": list(args),
-                                        "model": model_info}]}
+    data: dict[str, Any] = {"builds": [{"args": args, "varies": [], "model": model_info}]}
     mnist = args["input_dim"] == INPUT_DIM and args["n_classes"] == N_CLASSES
     if not (mnist and model_info["is_model"] and model_info["compile"]):
         return data
@@ -132,7 +140,7 @@ def observe_q4(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) ->
     """Q4: the wide model, and the parameter count of the contract's build_mlp(..., 3)."""
     data = observe_builds(ctx, module.build_wide_mlp, args)
     sizes = [args["input_dim"], *[HIDDEN_UNITS] * 3, args["n_classes"]]  # never the student's
-    data["mlp3_params"] = sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(sizes))
+    data["params_target"] = sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(sizes))
     return data
 
 

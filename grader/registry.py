@@ -1,0 +1,120 @@
+"""Find assignments: the built-in ones and any installed package's `grader.assignments` entry point.
+
+Built-in: every sub-package of `grader` that has a `rubric.py` (and declares ASSIGNMENT). A
+course ships its own assignment as a package whose `pyproject.toml` declares
+`[project.entry-points."grader.assignments"] my_lab = "my_course.my_lab:ASSIGNMENT"`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib import metadata
+from pathlib import Path
+
+from grader.contract import RUBRIC_MODULE, AssignmentPlugin, ContractError
+
+ENTRY_POINT_GROUP = "grader.assignments"
+SUFFIXES = (".py", ".ipynb")
+
+
+class UnknownAssignment(LookupError):
+    """No registered assignment has this name, or none fits the submission."""
+
+
+def _declared(package: str) -> AssignmentPlugin:
+    """Import a package and return the plugin it declares as ASSIGNMENT."""
+    plugin = getattr(importlib.import_module(package), "ASSIGNMENT", None)
+    if not isinstance(plugin, AssignmentPlugin):
+        raise ContractError(f"{package} declares no ASSIGNMENT = AssignmentPlugin(…)")
+    return plugin
+
+
+def built_in_packages() -> list[str]:
+    """Return the grader's own assignment packages: its sub-packages that have a rubric."""
+    root = Path(__file__).resolve().parent
+    return sorted(f"{__package__}.{path.name}" for path in root.iterdir()
+                  if (path / "__init__.py").is_file() and (path / f"{RUBRIC_MODULE}.py").is_file())
+
+
+def registered() -> dict[str, AssignmentPlugin]:
+    """Return every assignment found, by name (built-in first; an entry point may not shadow)."""
+    found: dict[str, AssignmentPlugin] = {}
+    for package in built_in_packages():
+        plugin = _declared(package)
+        found[plugin.name] = plugin
+    for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        plugin = entry.load()
+        if not isinstance(plugin, AssignmentPlugin):
+            raise ContractError(f"entry point {entry.name} = {entry.value} is not an "
+                                "AssignmentPlugin")
+        found.setdefault(plugin.name, plugin)
+    return found
+
+
+def find_plugin(name: str) -> AssignmentPlugin:
+    """Return the assignment with this name, or raise naming the known ones."""
+    plugins = registered()
+    if name not in plugins:
+        raise UnknownAssignment(f"no assignment named {name!r} (known: {', '.join(sorted(plugins))})")
+    return plugins[name]
+
+
+def module_name(plugin: AssignmentPlugin) -> str:
+    """Return the submission's module name, read from the assignment's table."""
+    from grader.assignment import load_assignment
+
+    return load_assignment(plugin).module
+
+
+def plugin_for_submission(path: Path) -> AssignmentPlugin:
+    """Return the assignment whose submission file is at `path` (a file, or inside a folder).
+
+    A folder holding the files of several assignments is ambiguous: the one saved last wins.
+    """
+    if not path.exists():
+        raise UnknownAssignment(f"{path} does not exist")
+    plugins = registered()
+    candidates: list[tuple[float, AssignmentPlugin]] = []
+    for plugin in plugins.values():
+        module = module_name(plugin)
+        if path.is_file():
+            if path.stem == module and path.suffix in SUFFIXES:
+                return plugin
+            continue
+        for suffix in SUFFIXES:
+            file = path / f"{module}{suffix}"
+            if file.is_file():
+                candidates.append((file.stat().st_mtime, plugin))
+    if candidates:
+        return max(candidates, key=lambda c: c[0])[1]
+    modules = " or ".join(f"{module_name(p)}.py" for p in plugins.values())
+    raise UnknownAssignment(
+        f"no submission of a known assignment in {path} (looked for {modules}, or a notebook); "
+        "name the assignment with --assignment NAME")
+
+
+def guess_for_class(path: Path) -> AssignmentPlugin:
+    """Return the assignment most of a class's submissions belong to (a folder or an LMS zip)."""
+    import os
+    import zipfile
+
+    plugins = registered()
+    files = {f"{module_name(p)}{s}": p for p in plugins.values() for s in SUFFIXES}
+    names: list[str] = []
+    if path.is_file() and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            names = [Path(n).name for n in archive.namelist()]
+    elif path.is_dir():
+        for _, _, found in os.walk(path):
+            names += found
+            if len(names) > 100_000:
+                break
+    counts: dict[str, int] = {}
+    for name in names:
+        if name in files:
+            counts[files[name].name] = counts.get(files[name].name, 0) + 1
+    if not counts:
+        raise UnknownAssignment(f"no submission of a known assignment in {path} "
+                                f"(looked for {', '.join(sorted(files))}); name the assignment "
+                                "with --assignment NAME")
+    return plugins[max(counts, key=lambda name: counts[name])]
