@@ -13,7 +13,7 @@ from grader.argsets import ArgSet, load_hidden_sets, split_sets
 from grader.assignment import Assignment, Question, load_assignment
 from grader.judge import judge_question
 from grader.messages import translate
-from grader.model import ERROR, Failure, GradeReport, Observation, QuestionResult
+from grader.model import ERROR, Failure, GradeReport, Observation, QuestionResult, Status
 from grader.notebook import broken_functions, error_note, notebook_notes
 from grader.observe.child import IMPORT_JOB
 from grader.reference import (
@@ -126,8 +126,8 @@ def grade(submission: Path, options: GradeOptions | None = None,
             unseen = [q for q in questions if q.id in hidden and q.id not in hidden_expected]
             jobs += _jobs(unseen, reference_file, assignment, options.run, hidden, HIDDEN_PREFIX)
         # a notebook cell that does not run costs only the questions whose functions it defines
-        broken = broken_functions(imported.data) if imported.status == "ok" else {}
-        if imported.status == "ok":
+        broken = broken_functions(imported.data) if imported.status == Status.OK else {}
+        if imported.status == Status.OK:
             every = {q: public[q] + hidden.get(q, ()) for q in public}
             jobs += _jobs([q for q in questions if q.function not in broken], str(file),
                           assignment, options.run, every)
@@ -208,10 +208,10 @@ def _cell_failure(question: Question, broken: dict[str, Failure]) -> Observation
 
 def _import_failure(question: Question, imported: Observation) -> Observation:
     """The observation of a question that could not run because the file does not import."""
-    if imported.status == "ok":
+    if imported.status == Status.OK:
         return grader_failure(question.id, "no observation came back for this question")
     return replace(imported, question=question.id, output="",
-                   status=imported.status if imported.status != "ok" else ERROR)
+                   status=imported.status if imported.status != Status.OK else ERROR)
 
 
 def _report(assignment: Assignment, file: Path, results: list[QuestionResult],
@@ -221,14 +221,14 @@ def _report(assignment: Assignment, file: Path, results: list[QuestionResult],
     notes = list(expected.notes)
     if not options.instructor:
         notes.append(translate(options.lang, "note.public_only"))
-    notebook = imported.data.get("notebook") if imported.status == "ok" else None
+    notebook = imported.data.get("notebook") if imported.status == Status.OK else None
     if notebook:
         notes[:0] = notebook_notes(notebook, options.lang)
     other = file.with_suffix(".py" if file.suffix == ".ipynb" else ".ipynb")
     if other.is_file():
         notes.insert(0, translate(options.lang, "note.both_submissions", graded=file.name,
                                   other=other.name))
-    if imported.status != "ok" and imported.failure is not None:
+    if imported.status != Status.OK and imported.failure is not None:
         from grader.judge import failure_message
 
         notes.insert(0, error_note(imported.data, options.lang)
@@ -241,7 +241,7 @@ def _report(assignment: Assignment, file: Path, results: list[QuestionResult],
         score=total_score(results),
         max_score=sum(r.max_score for r in results),
         questions=tuple(results),
-        answers=imported.data.get("answers", {}) if imported.status == "ok" else {},
+        answers=imported.data.get("answers", {}) if imported.status == Status.OK else {},
         notes=tuple(notes + machine),
         lang=options.lang,
         grader_version=__version__,
@@ -261,7 +261,7 @@ def regenerate_expected(assignment: Assignment, reference_dir: Path | None = Non
         observations = observe_reference(worker, assignment, reference_dir, questions,
                                          run or RunOptions())
     failed = [o.question for o in observations
-              if o.status != "ok" or any(s.status != "ok" for s in split_sets(
+              if o.status != Status.OK or any(s.status != Status.OK for s in split_sets(
                   o, assignment.question(o.question).arg_sets).values())]
     if failed:
         raise RuntimeError(f"the reference failed on {', '.join(failed)}")

@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from grader.model import ERROR, Failure, Observation
+from grader.model import ERROR, Failure, Observation, Status
 
 HIDDEN_FILE = "hidden_args.toml"
+CLAIMABLE = frozenset({Status.OK, Status.NOT_IMPLEMENTED, Status.ERROR, Status.MEMORY})
 FIRST_SET = "public-1"
 
 
@@ -70,7 +71,7 @@ def split_sets(observation: Observation, sets: tuple[ArgSet, ...]) -> dict[str, 
     The entries come from the student's process: anything missing, repeated or malformed is
     that set's error, never the grader's.
     """
-    if observation.status != "ok":
+    if observation.status != Status.OK:
         return {s.id: observation for s in sets}
     entries = observation.data.get("sets")
     by_id: dict[str, Any] = {}
@@ -85,11 +86,11 @@ def _one_set(observation: Observation, arg_set: ArgSet, entry: Any) -> Observati
     """Rebuild the observation of one set from its entry."""
     base = replace(observation, data={}, failure=None)
     if (not isinstance(entry, dict) or entry.get("args") != arg_set.args
-            or entry.get("status") not in ("ok", "not_implemented", "error", "memory")):
+            or entry.get("status") not in CLAIMABLE):
         failure = Failure("observe", "MissingResult",
                           f"no readable result for the arguments {arg_set.args}", arg_set.id)
         return replace(base, status=ERROR, failure=failure)
-    if entry["status"] == "ok":
+    if entry["status"] == Status.OK:
         data = entry.get("data")
         if not isinstance(data, dict):
             failure = Failure("observe", "MissingResult", "a result that is not a dict", arg_set.id)
@@ -99,4 +100,4 @@ def _one_set(observation: Observation, arg_set: ArgSet, entry: Any) -> Observati
         failure = Failure.from_dict(entry.get("failure") or {})
     except (TypeError, ValueError, AttributeError):
         failure = Failure("observe", "MissingResult", "an unreadable failure", arg_set.id)
-    return replace(base, status=entry["status"], failure=failure)
+    return replace(base, status=Status(entry["status"]), failure=failure)

@@ -15,10 +15,12 @@ from grader.api import InstructorModeError, grade, regenerate_expected
 from grader.cli_options import (
     add_grading_options,
     chosen_assignment,
+    find_assignment,
     grading_options,
     question_ids,
 )
 from grader.model import GradeReport
+from grader.registry import UnknownAssignment
 from grader.render.github import inert, render_annotations, render_job_summary
 from grader.render.gradescope import render_gradescope, render_gradescope_failure
 from grader.render.html import render_html
@@ -64,7 +66,12 @@ def run_grade(argv: list[str]) -> int:
     """Grade one submission and print its report."""
     parser = grade_parser()
     args = parser.parse_args(argv)
-    assignment = chosen_assignment(parser, args.assignment, args.submission)
+    try:
+        assignment = find_assignment(args.assignment, args.submission)
+    except UnknownAssignment as exc:
+        write_failure(args, str(exc), grader_fault=False)
+        print(f"grade: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     options = grading_options(parser, args, question_ids(parser, args.questions, assignment),
                               assignment, args.instructor)
     colour = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ

@@ -59,19 +59,20 @@ def add_grading_options(parser: argparse.ArgumentParser, parallel: int, parallel
                              "(default), or every code cell in order (instructors)")
 
 
+def find_assignment(name: str, where: Path, for_class: bool = False) -> Assignment:
+    """Return the assignment named, or the one the submission (or the class) belongs to."""
+    if name:
+        return load_assignment(find_plugin(name))
+    return load_assignment(guess_for_class(where) if for_class else plugin_for_submission(where))
+
+
 def chosen_assignment(parser: argparse.ArgumentParser, name: str, where: Path,
                       for_class: bool = False) -> Assignment:
-    """Return the assignment named, or the one the submission (or the class) belongs to."""
+    """Return the assignment as find_assignment does, or exit with a usage error saying why."""
     try:
-        if name:
-            plugin = find_plugin(name)
-        elif for_class:
-            plugin = guess_for_class(where)
-        else:
-            plugin = plugin_for_submission(where)
+        return find_assignment(name, where, for_class)
     except UnknownAssignment as exc:
         parser.error(str(exc))
-    return load_assignment(plugin)
 
 
 def grading_options(parser: argparse.ArgumentParser, args: argparse.Namespace,

@@ -13,20 +13,23 @@ from grader.attachments import collect_attachments
 from grader.checks.base import JudgeContext, Skip, check_id, check_name
 from grader.messages import Catalog, assignment_messages, source_name, translate
 from grader.model import (
+    CRASHED,
     ERROR,
     FAILED,
     GRADER_ERROR,
+    MEMORY,
     NOT_IMPLEMENTED,
     PASSED,
+    SKIPPED,
     STUDENT_FAULTS,
+    TIMEOUT,
     CheckResult,
     Failure,
     Observation,
     QuestionResult,
+    Status,
 )
 from grader.scoring import CriteriaError, question_score, score_criteria
-
-SKIPPED = "skipped"
 
 
 def load_rubric(assignment: Assignment) -> ModuleType:
@@ -105,7 +108,7 @@ def failure_message(status: str, failure: Failure | None, lang: str) -> str:
     if status == ERROR:
         return translate(lang, "q.raised", function=failure.where, type=failure.type,
                          message=failure.message) + suffix
-    key = {"timeout": "q.timeout", "memory": "q.memory", "crashed": "q.crashed"}.get(status)
+    key = {TIMEOUT: "q.timeout", MEMORY: "q.memory", CRASHED: "q.crashed"}.get(status)
     if failure.type == "ProcessLimit":
         key = "q.processes"
     if key is None:
@@ -122,7 +125,7 @@ def observation_notes(rubric: ModuleType, observation: Observation, lang: str,
         key, _, value = note.partition(":")
         texts.append(translate(lang, f"note.{key}", count=value))
     notes = getattr(rubric, "notes", None)  # optional hook (grader/contract.py)
-    if observation.status == "ok" and notes is not None:
+    if observation.status == Status.OK and notes is not None:
         texts += [translate(lang, key, messages, **params)
                   for key, params in notes(observation.question, observation.data)]
     return tuple(texts)
@@ -139,11 +142,11 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
                                                                             lang, messages)))
     base = {"id": question.id, "title": question.title(lang), "max_score": question.points,
             "notes": notes, "output": first.output, "duration": round(first.duration, 3)}
-    if all(actual[s.id].status != "ok" for s in sets):
+    if all(actual[s.id].status != Status.OK for s in sets):
         status = first.status if first.status in STUDENT_FAULTS else GRADER_ERROR
         return QuestionResult(score=0.0, status=status, failure=first.failure,
                               message=failure_message(status, first.failure, lang), **base)
-    if any(expected.get(s.id) is None or expected[s.id].status != "ok" for s in sets):
+    if any(expected.get(s.id) is None or expected[s.id].status != Status.OK for s in sets):
         return QuestionResult(score=0.0, status=GRADER_ERROR, **base,
                               message=translate(lang, "q.grader_error"),
                               failure=Failure("grader", "ReferenceUnavailable",
@@ -153,10 +156,10 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
     message, failure = "", None
     for arg_set in sets:
         want, got = expected[arg_set.id].data, actual[arg_set.id]
-        if got.status == "ok" and not _same_calls(want, got.data):
+        if got.status == Status.OK and not _same_calls(want, got.data):
             got = replace(got, status=ERROR, failure=Failure(
                 "observe", "ForeignResult", translate(lang, "q.foreign_calls"), arg_set.id))
-        if got.status == "ok":
+        if got.status == Status.OK:
             checks += run_checks(rubric, question.id, want, got.data, lang, arg_set, messages)
             attachments = attachments or _attachments(question.id, want, got.data, lang)
             continue

@@ -3,22 +3,40 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from grader.text import clean_data
 
 SCHEMA_VERSION = 1
 
-# Question statuses, from best to worst; the report and the exit code depend on them.
-PASSED = "passed"
-FAILED = "failed"
-NOT_IMPLEMENTED = "not_implemented"
-ERROR = "error"  # the student's code raised
-TIMEOUT = "timeout"
-MEMORY = "memory"
-CRASHED = "crashed"
-GRADER_ERROR = "grader_error"
-STUDENT_FAULTS = (FAILED, NOT_IMPLEMENTED, ERROR, TIMEOUT, MEMORY, CRASHED)
+
+
+class Status(StrEnum):
+    """Every status, declared once (JSON writes them as their strings).
+
+    An observation is OK or the fault that stopped it; a question is PASSED, FAILED or that
+    fault; a check is PASSED, FAILED or SKIPPED. Faults go from the student's to the grader's.
+    """
+
+    OK = "ok"
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # a check that could not run because an earlier one failed
+    NOT_IMPLEMENTED = "not_implemented"
+    ERROR = "error"  # the student's code raised
+    TIMEOUT = "timeout"
+    MEMORY = "memory"
+    CRASHED = "crashed"
+    GRADER_ERROR = "grader_error"
+
+
+PASSED, FAILED, SKIPPED = Status.PASSED, Status.FAILED, Status.SKIPPED
+NOT_IMPLEMENTED, ERROR, TIMEOUT = Status.NOT_IMPLEMENTED, Status.ERROR, Status.TIMEOUT
+MEMORY, CRASHED, GRADER_ERROR = Status.MEMORY, Status.CRASHED, Status.GRADER_ERROR
+STUDENT_FAULTS = frozenset({FAILED, NOT_IMPLEMENTED, ERROR, TIMEOUT, MEMORY, CRASHED})
+OBSERVATION_STATUSES = frozenset({Status.OK, NOT_IMPLEMENTED, ERROR, TIMEOUT, MEMORY, CRASHED,
+                                  GRADER_ERROR})
 
 
 @dataclass(frozen=True)
@@ -53,7 +71,7 @@ class Observation:
     """What one question's function did, as JSON-safe data (crosses the process boundary)."""
 
     question: str
-    status: str  # ok | not_implemented | error | timeout | memory | crashed | grader_error
+    status: Status  # OK, or the fault that stopped it (OBSERVATION_STATUSES)
     data: dict[str, Any] = field(default_factory=dict)
     failure: Failure | None = None
     notes: tuple[str, ...] = ()
@@ -73,6 +91,9 @@ class Observation:
         failure = fields.get("failure")
         fields["failure"] = Failure.from_dict(failure) if failure else None
         fields["notes"] = tuple(fields.get("notes", ()))
+        fields["status"] = Status(fields.get("status"))
+        if fields["status"] not in OBSERVATION_STATUSES:
+            raise ValueError(f"not an observation's status: {fields['status']!r}")
         return Observation(**fields)
 
 
@@ -81,7 +102,7 @@ class CheckResult:
     """The verdict of one check: a stable id, a status and a message in the student's terms."""
 
     id: str  # e.g. "q4.check_dense_units[layer=2]"
-    status: str  # passed | failed
+    status: Status  # PASSED, FAILED or SKIPPED
     message: str
     expected: Any = None
     actual: Any = None
@@ -118,7 +139,7 @@ class QuestionResult:
     title: str
     score: float
     max_score: float
-    status: str
+    status: Status  # PASSED, FAILED, or the fault that stopped it
     checks: tuple[CheckResult, ...] = ()
     message: str = ""  # one line when the question could not be judged (not implemented, raised…)
     failure: Failure | None = None
@@ -166,7 +187,9 @@ class GradeReport:
 def _question_from_json(data: dict[str, Any]) -> QuestionResult:
     """Rebuild one question result from its JSON form."""
     fields = dict(data)
-    fields["checks"] = tuple(CheckResult(**c) for c in fields.get("checks", ()))
+    fields["status"] = Status(fields["status"])
+    fields["checks"] = tuple(CheckResult(**{**c, "status": Status(c["status"])})
+                             for c in fields.get("checks", ()))
     fields["failure"] = Failure.from_dict(fields["failure"]) if fields.get("failure") else None
     fields["notes"] = tuple(fields.get("notes", ()))
     fields["attachments"] = dict(fields.get("attachments") or {})

@@ -19,7 +19,7 @@ from typing import Any
 from grader.argsets import HIDDEN_FILE
 from grader.assignment import Assignment
 from grader.contract import MESSAGES_MODULE, RUBRIC_MODULE
-from grader.model import Observation
+from grader.model import Observation, Status
 
 LIBRARIES = ("keras", "tensorflow-cpu", "tensorflow", "scikit-learn", "numpy", "scikeras",
              "matplotlib")
@@ -131,7 +131,7 @@ def _read_observation(path: Path, key: str) -> Observation | None:
     """Read one cached observation written for this key, None when unreadable or foreign."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.pop("cache_key", None) != key or data.get("status") != "ok":
+        if data.pop("cache_key", None) != key or data.get("status") != Status.OK:
             return None
         return Observation.from_json(data)
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
@@ -143,7 +143,7 @@ def store_expected(key: str, observations: list[Observation]) -> None:
     folder = user_cache_dir() / key
     folder.mkdir(parents=True, exist_ok=True)
     for observation in observations:
-        if observation.status == "ok":
+        if observation.status == Status.OK:
             target = folder / f"{observation.question}.json"
             temporary = target.with_suffix(".tmp")
             record = {**observation.to_json(), "cache_key": key}

@@ -15,9 +15,11 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
-from grader.model import Failure, Observation
+from grader.jobs import Budgets, Job
+from grader.model import Failure, Observation, Status
 from grader.observe.worker import worker_environment
 
 STARTUP_TIMEOUT = 120.0
@@ -33,9 +35,9 @@ class RunOptions:
     """How to run jobs: how many at once and what each may use."""
 
     parallel: int = max(1, min(os.cpu_count() or 1, 4))
-    memory_mb: int = 3072
-    output_bytes: int = 64 * 1024
-    max_processes: int = 256
+    memory_mb: int = Budgets.memory_mb
+    output_bytes: int = Budgets.output_bytes
+    max_processes: int = Budgets.max_processes
     timeout_scale: float = 1.0
     isolate_network: bool = True
     notebook_mode: str = "definitions"  # "full": run every cell of a notebook (instructors)
@@ -196,7 +198,7 @@ def _worker_lifetime(tied: bool) -> dict[str, Any]:
 
 def grader_failure(question: str, message: str) -> Observation:
     """An observation for a failure of the grader itself (not the student's fault)."""
-    return Observation(question, "grader_error", failure=Failure("grader", "GraderError", message))
+    return Observation(question, Status.GRADER_ERROR, failure=Failure("grader", "GraderError", message))
 
 
 def make_job(
@@ -211,28 +213,14 @@ def make_job(
     sets: Iterable[Any] = (),
 ) -> dict[str, Any]:
     """Build the JSON job for one question of one submission, with its argument sets."""
-    return {
-        "kind": "job",
-        "schema": 1,
-        "id": job_id,
-        "question": question,
-        "function": function,
-        "assignment": assignment.name,
-        "observers": assignment.plugin.observers_module,
-        "assignment_dir": str(assignment.directory),
-        "submission": submission,
-        "module": assignment.module,
-        "eager": eager,
-        "sets": [s.to_json() for s in sets],
-        "notebook_mode": options.notebook_mode,
-        "budgets": {
-            "timeout": timeout * options.timeout_scale,
-            "memory_mb": options.memory_mb,
-            "output_bytes": options.output_bytes,
-            "max_processes": options.max_processes,
-            "isolate_network": options.isolate_network,
-        },
-    }
+    budgets = Budgets(timeout=timeout * options.timeout_scale, memory_mb=options.memory_mb,
+                      output_bytes=options.output_bytes, max_processes=options.max_processes,
+                      isolate_network=options.isolate_network)
+    return Job(id=job_id, question=question, function=function, assignment=assignment.name,
+               observers=assignment.plugin.observers_module,
+               assignment_dir=assignment.directory, submission=Path(submission),
+               module=assignment.module, notebook_mode=options.notebook_mode, eager=eager,
+               sets=tuple(s.to_json() for s in sets), budgets=budgets).to_json()
 
 
 def _project_root() -> str:

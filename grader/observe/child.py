@@ -6,11 +6,10 @@ import importlib
 import os
 import sys
 import time
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from grader.model import Failure, Observation
+from grader.jobs import Job
+from grader.model import Failure, Observation, Status
 from grader.notebook import NotebookError, notebook_summary
 from grader.observe.context import ObserveContext, StudentCodeError, dumps
 from grader.observe.failures import exception_message, failure_from_exception, failure_json
@@ -18,38 +17,6 @@ from grader.submission import import_submission
 
 IMPORT_JOB = "_import"
 MAX_ANSWER_CHARS = 5000
-
-
-@dataclass(frozen=True)
-class Job:
-    """One observation to make: which question of which submission."""
-
-    question: str
-    function: str
-    assignment: str
-    observers: str  # the assignment's observers module (grader/contract.py)
-    assignment_dir: Path
-    submission: Path  # the .py or .ipynb file
-    module: str
-    notebook_mode: str = "definitions"  # or "full": run every cell of a notebook
-    eager: bool = False  # run TensorFlow functions eagerly (see assignment.toml)
-    sets: tuple[dict[str, Any], ...] = ()  # the argument sets: {"id": "public-1", "args": {…}}
-
-    @staticmethod
-    def from_json(data: dict[str, Any]) -> Job:
-        """Read a job from its JSON form."""
-        return Job(
-            question=data["question"],
-            function=data.get("function", ""),
-            assignment=data["assignment"],
-            observers=data["observers"],
-            assignment_dir=Path(data["assignment_dir"]),
-            submission=Path(data["submission"]),
-            module=data["module"],
-            notebook_mode=data.get("notebook_mode", "definitions"),
-            eager=bool(data.get("eager", False)),
-            sets=tuple(data.get("sets") or ({"id": "public-1", "args": {}},)),
-        )
 
 
 def read_answers(module: Any) -> dict[str, str]:
@@ -60,13 +27,13 @@ def read_answers(module: Any) -> dict[str, str]:
     return {str(k): str(v)[:MAX_ANSWER_CHARS] for k, v in answers.items()}
 
 
-def classify(exc: BaseException) -> str:
+def classify(exc: BaseException) -> Status:
     """Map what the student's code raised to a question status."""
     if isinstance(exc, NotImplementedError):
-        return "not_implemented"
+        return Status.NOT_IMPLEMENTED
     if isinstance(exc, MemoryError):
-        return "memory"
-    return "error"
+        return Status.MEMORY
+    return Status.ERROR
 
 
 def observe(job: Job, ctx: ObserveContext) -> Observation:
@@ -85,18 +52,18 @@ def observe(job: Job, ctx: ObserveContext) -> Observation:
     except BaseException as exc:  # noqa: BLE001 - any failure at import is the student's
         failure = failure_from_exception(exc, "import", f"importing {submission_file.name}", ctx.workdir)
         reason = {"notebook_error": exc.as_json()} if isinstance(exc, NotebookError) else {}
-        return Observation(job.question, classify(exc) if classify(exc) == "memory" else "error",
+        return Observation(job.question, classify(exc) if classify(exc) == Status.MEMORY else Status.ERROR,
                            data=reason, failure=failure, duration=time.monotonic() - started)
     if job.question == IMPORT_JOB:
         functions = sorted(n for n, v in vars(module).items() if callable(v) and not n.startswith("_"))
         data = {"answers": read_answers(module), "functions": functions}
         if (notebook := notebook_summary(module)) is not None:
             data["notebook"] = notebook
-        return Observation(job.question, "ok", data=data, duration=time.monotonic() - started)
+        return Observation(job.question, Status.OK, data=data, duration=time.monotonic() - started)
     if not callable(getattr(module, job.function, None)):
         failure = Failure("call", "AttributeError",
                           f"{submission_file.name} has no function {job.function}()", job.function)
-        return Observation(job.question, "error", failure=failure, duration=time.monotonic() - started)
+        return Observation(job.question, Status.ERROR, failure=failure, duration=time.monotonic() - started)
     if job.eager:
         import tensorflow as tf
 
@@ -107,7 +74,7 @@ def observe(job: Job, ctx: ObserveContext) -> Observation:
     for arg_set in job.sets:
         keras.utils.set_random_seed(0)  # the same numbers at every run: weights, shuffles, dropout
         entries.append(observe_set(observers.OBSERVERS[job.question], module, ctx, job, arg_set))
-    return Observation(job.question, "ok", data={"sets": entries},
+    return Observation(job.question, Status.OK, data={"sets": entries},
                        duration=time.monotonic() - started)
 
 
@@ -118,7 +85,7 @@ def observe_set(observer: Any, module: Any, ctx: ObserveContext, job: Job,
     try:
         data = observer(module, ctx, dict(arg_set["args"]))
         dumps(data)  # refuse non-JSON data here, where the traceback still makes sense
-        return {**entry, "status": "ok", "data": data}
+        return {**entry, "status": Status.OK, "data": data}
     except StudentCodeError as err:
         failure = failure_from_exception(err.exc, "call", err.where, ctx.workdir)
         return {**entry, "status": classify(err.exc), "failure": failure_json(failure)}
@@ -127,4 +94,4 @@ def observe_set(observer: Any, module: Any, ctx: ObserveContext, job: Job,
         # question's failure (with what went wrong), never a grader error the class cannot clear.
         failure = Failure("observe", type(exc).__name__, exception_message(exc),
                           f"{job.function}()" if job.function else job.question)
-        return {**entry, "status": "error", "failure": failure_json(failure)}
+        return {**entry, "status": Status.ERROR, "failure": failure_json(failure)}

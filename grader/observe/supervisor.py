@@ -23,9 +23,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from grader.model import Failure, Frame, Observation
+from grader.jobs import Budgets, Job
+from grader.model import Failure, Frame, Observation, Status
 from grader.observe import limits
-from grader.observe.child import Job, observe
+from grader.observe.child import observe
 from grader.observe.context import ObserveContext, dumps
 from grader.observe.failures import display_path
 from grader.observe.view import (
@@ -39,7 +40,7 @@ from grader.observe.workspace import CopyReport, copy_submission, give_to
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAX_RESULT_BYTES = 16 * 1024 * 1024
-CLAIMABLE_STATUSES = frozenset({"ok", "not_implemented", "error", "memory"})
+CLAIMABLE_STATUSES = frozenset({Status.OK, Status.NOT_IMPLEMENTED, Status.ERROR, Status.MEMORY})
 KEPT_VARIABLES = frozenset({"PATH", "LANG", "LANGUAGE", "TZ", "PYTHONHASHSEED", "KERAS_BACKEND",
                             "MPLBACKEND", "PYTHONPATH", "VIRTUAL_ENV"})
 KEPT_PREFIXES = ("LC_", "TF_", "OMP_", "OPENBLAS_", "MKL_")
@@ -50,23 +51,6 @@ FAULT_FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<fun
 SIGNAL_NAMES = {signal.SIGSEGV: "segmentation fault", signal.SIGABRT: "abort",
                 signal.SIGBUS: "bus error", signal.SIGFPE: "floating-point exception",
                 signal.SIGILL: "illegal instruction", signal.SIGKILL: "killed"}
-
-
-@dataclass(frozen=True)
-class Budgets:
-    """Limits for one question's child process."""
-
-    timeout: float = 60.0
-    memory_mb: int = 3072
-    output_bytes: int = 64 * 1024
-    max_processes: int = 256  # processes the student's code may have alive at once
-    file_mb: int = 512  # the largest file the student's code may write
-    isolate_network: bool = True
-
-    @staticmethod
-    def from_json(data: dict[str, Any]) -> Budgets:
-        """Read budgets from their JSON form."""
-        return Budgets(**{k: v for k, v in data.items() if k in Budgets.__dataclass_fields__})
 
 
 @dataclass
@@ -146,7 +130,7 @@ def _prepare(job: Job, tmp: Path, sandboxed: bool) -> tuple[Path, CopyReport, Vi
 def supervise(job_json: dict[str, Any]) -> dict[str, Any]:
     """Run the job in a budgeted child; return the observation's JSON form. Never raises."""
     job = Job.from_json(job_json)
-    budgets = Budgets.from_json(job_json.get("budgets", {}))
+    budgets = job.budgets
     limits.become_subreaper()
     pids_isolated = limits.isolate_pids()
     sandboxed = pids_isolated and os.geteuid() == 0
@@ -209,7 +193,7 @@ def _sandbox_notes(sandbox: dict[str, Any], pids_isolated: bool, viewed: bool
 def _sandbox_failure(job: Job, sandbox: dict[str, Any]) -> Observation:
     """The grader's error when the sandbox could not be built (student code never ran)."""
     message = f"the sandbox could not be built: {sandbox.get('error') or 'no answer'}"
-    return Observation(job.question, "grader_error",
+    return Observation(job.question, Status.GRADER_ERROR,
                        failure=Failure("grader", "SandboxError", message, job.question))
 
 
@@ -301,26 +285,26 @@ def _forged(job: Job, what: str) -> Observation:
     failure = Failure("observe", "UnreadableResult",
                       f"the process running your code left an unreadable result ({what})",
                       job.function or job.question)
-    return Observation(job.question, "error", failure=failure)
+    return Observation(job.question, Status.ERROR, failure=failure)
 
 
 def _failure_without_result(outcome: _Outcome, budgets: Budgets, where: str,
                             frames: tuple[Frame, ...]) -> tuple[str, Failure]:
     """Name the budget or the way the child ended."""
     if outcome.killed_for == "timeout":
-        return "timeout", Failure("timeout", "Timeout", f"{budgets.timeout:g} s", where, frames)
+        return Status.TIMEOUT, Failure("timeout", "Timeout", f"{budgets.timeout:g} s", where, frames)
     if outcome.killed_for == "processes":
-        return "crashed", Failure("crashed", "ProcessLimit", str(budgets.max_processes), where,
+        return Status.CRASHED, Failure("crashed", "ProcessLimit", str(budgets.max_processes), where,
                                   frames)
     if outcome.killed_for == "memory":
-        return "memory", Failure("memory", "MemoryLimit", f"{budgets.memory_mb} MB", where, frames)
+        return Status.MEMORY, Failure("memory", "MemoryLimit", f"{budgets.memory_mb} MB", where, frames)
     status = outcome.status or 0
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
         name = SIGNAL_NAMES.get(number, signal.Signals(number).name)
-        return "crashed", Failure("crashed", "Signal", f"{name} (signal {number})", where, frames)
+        return Status.CRASHED, Failure("crashed", "Signal", f"{name} (signal {number})", where, frames)
     code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
-    return "crashed", Failure("crashed", "Exit", f"the process exited with code {code}", where, frames)
+    return Status.CRASHED, Failure("crashed", "Exit", f"the process exited with code {code}", where, frames)
 
 
 def read_untrusted(path: Path, limit: int) -> bytes | None:

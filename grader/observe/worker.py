@@ -21,7 +21,7 @@ import traceback
 from pathlib import Path
 from typing import IO, Any
 
-from grader.model import Failure, Observation
+from grader.model import Failure, Observation, Status
 
 QUIET_TF = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow",
             "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
@@ -80,18 +80,18 @@ def _finished(token: str, job: dict[str, Any], results_dir: Path) -> dict[str, A
         if result.exists():
             return {**json.loads(result.read_text(encoding="utf-8")), "id": job["id"]}
         if not error.exists():  # killed from outside: only the question's own code could reach it
-            return _without_result(job, "crashed", Failure(
+            return _without_result(job, Status.CRASHED, Failure(
                 "crashed", "Signal", "the process supervising your code was killed",
                 job.get("function", "")))
         details = error.read_text(encoding="utf-8")
-        return _without_result(job, "grader_error", Failure(
+        return _without_result(job, Status.GRADER_ERROR, Failure(
             "grader", "SupervisorFailed", details.strip().splitlines()[-1][:300]), details[-4000:])
     finally:
         result.unlink(missing_ok=True)
         error.unlink(missing_ok=True)
 
 
-def _without_result(job: dict[str, Any], status: str, failure: Failure, output: str = ""
+def _without_result(job: dict[str, Any], status: Status, failure: Failure, output: str = ""
                     ) -> dict[str, Any]:
     """The JSON observation of a job whose supervisor ended without writing one."""
     observation = Observation(job["question"], status, failure=failure, output=output)

@@ -8,9 +8,12 @@ from typing import Any
 
 from grader.messages import code, source_name, translate
 from grader.model import (
+    ERROR,
     FAILED,
+    GRADER_ERROR,
     NOT_IMPLEMENTED,
     PASSED,
+    SKIPPED,
     CriterionResult,
     GradeReport,
     QuestionResult,
@@ -20,11 +23,10 @@ from grader.render import distinct
 from grader.render.templates import template_environment
 
 TEMPLATE = "report.html.j2"
-SKIPPED = "skipped"
 LABELS = ("submission", "total", "questions", "question", "points", "status", "item", "expected",
           "got", "layer", "traceback", "figure", "figure_alt", "output", "notes", "answers",
           "answers_none", "manual_points", "limits", "limits_none", "criteria", "subject")
-TONES = {PASSED: "ok", FAILED: "bad", NOT_IMPLEMENTED: "todo", "grader_error": "warn"}
+TONES = {PASSED: "ok", FAILED: "bad", NOT_IMPLEMENTED: "todo", GRADER_ERROR: "warn"}
 COLUMN_ORDER = ("kind", "units", "activation", "rate", "kernel_regularizer", "params")
 BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]*$")
 MISSING = "—"
@@ -166,7 +168,7 @@ def limits_view(report: GradeReport) -> list[str]:
     """List what was skipped or limited: stopped questions, unchecked checks, notes."""
     lines = list(report.notes)
     for result in report.questions:
-        if result.status not in (PASSED, FAILED, NOT_IMPLEMENTED, "error"):
+        if result.status not in (PASSED, FAILED, NOT_IMPLEMENTED, ERROR):
             status = translate(report.lang, f"report.status.{result.status}")
             lines.append(f"{result.id} ({status}): {result.message}")
         lines += [f"{result.id}: {c.message}" for c in result.checks if c.status == SKIPPED]

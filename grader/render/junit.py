@@ -8,14 +8,13 @@ from grader.messages import code, source_name, translate
 from grader.model import (
     FAILED,
     PASSED,
+    SKIPPED,
     CheckResult,
     CriterionResult,
     GradeReport,
     QuestionResult,
     clean_report,
 )
-
-SKIPPED = "skipped"
 
 
 def points(value: float) -> str:
