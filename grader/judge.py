@@ -29,7 +29,10 @@ from grader.model import (
     QuestionResult,
     Status,
 )
+from grader.observations import first_problem
 from grader.scoring import CriteriaError, question_score, score_criteria
+
+MALFORMED = "MalformedResult"
 
 
 def load_rubric(assignment: Assignment) -> ModuleType:
@@ -102,6 +105,8 @@ def failure_message(status: str, failure: Failure | None, lang: str) -> str:
         return translate(lang, "q.import_failed", type=failure.type, message=failure.message) + suffix
     if status == ERROR and failure.type == "AttributeError" and not failure.frames:
         return translate(lang, "q.missing_function", message=failure.message)
+    if status == ERROR and failure.phase == "observe" and failure.type == MALFORMED:
+        return translate(lang, "q.malformed", problem=failure.message)
     if status == ERROR and failure.phase == "observe":
         return translate(lang, "q.undescribable", function=failure.where, type=failure.type,
                          message=failure.message)
@@ -125,7 +130,8 @@ def observation_notes(rubric: ModuleType, observation: Observation, lang: str,
         key, _, value = note.partition(":")
         texts.append(translate(lang, f"note.{key}", count=value))
     notes = getattr(rubric, "notes", None)  # optional hook (grader/contract.py)
-    if observation.status == Status.OK and notes is not None:
+    if (observation.status == Status.OK and notes is not None
+            and first_problem(observation.data) is None):  # a malformed claim gets no notes
         texts += [translate(lang, key, messages, **params)
                   for key, params in notes(observation.question, observation.data)]
     return tuple(texts)
@@ -156,6 +162,10 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
     message, failure = "", None
     for arg_set in sets:
         want, got = expected[arg_set.id].data, actual[arg_set.id]
+        problem = first_problem(got.data) if got.status == Status.OK else None
+        if problem is not None:  # the claim is not of the declared types (grader/observations.py)
+            got = replace(got, status=ERROR, failure=Failure(
+                "observe", MALFORMED, problem, arg_set.id))
         if got.status == Status.OK and not _same_calls(want, got.data):
             got = replace(got, status=ERROR, failure=Failure(
                 "observe", "ForeignResult", translate(lang, "q.foreign_calls"), arg_set.id))

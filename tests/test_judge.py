@@ -225,3 +225,38 @@ def test_question_ids(text: str, expected: str) -> None:
 def test_bad_question_id() -> None:
     with pytest.raises(ValueError, match="not a question id"):
         normalize_question_id("four")
+
+
+@pytest.mark.parametrize("mutate,where", [
+    (lambda d: d["builds"][0]["model"].__setitem__("params", "101,770"),
+     "builds[0].model.params: expected int, got str"),
+    (lambda d: d["builds"][0]["model"]["layers"][0].pop("kind"),
+     "builds[0].model.layers[0].kind: missing"),
+    (lambda d: d["builds"][0]["model"]["run"].__setitem__("output_shape", "(4, 10)"),
+     "builds[0].model.run.output_shape: expected list or null, got str"),
+    (lambda d: d.__setitem__("builds", {"0": {}}), "builds: expected list, got object"),
+])
+def test_a_claim_of_the_wrong_types_is_that_sets_error(mutate, where: str) -> None:
+    """The student's observation is checked against its declaration (grader/observations.py)."""
+    result = judge("q4", mutate)
+    assert result.status == "failed"
+    failed = [c for c in result.checks if c.status == "failed"]
+    assert failed and all("set=" not in c.id for c in failed)
+    assert {c.message for c in failed} == {
+        f"Q4: not judged — the grader could not read what your code returned: {where}"}
+    assert result.score == 0  # every criterion holds a check of the first set
+    other = [c for c in result.checks if "set=public-2" in c.id]
+    assert other and all(c.status == "passed" for c in other)
+
+
+def test_a_hint_of_the_assignment_is_given_to_its_failed_check() -> None:
+    """Hints live in the assignment's own catalogue (hint.<question>.<check>), in both languages."""
+    def twenty(data):
+        data["fit_calls"][0]["validation_split"] = 0.2
+
+    english = {c.id: c.hint for c in judge("q5", twenty).checks if c.status == "failed"}
+    french = {c.id: c.hint for c in judge("q5", twenty, "fr").checks if c.status == "failed"}
+    assert english["q5.check_validation_fraction"] == (
+        "Pass validation_split=0.3 (and the given epochs and batch_size) to model.fit.")
+    assert french["q5.check_validation_fraction"].startswith("Passez validation_split=0.3")
+    assert all(not c.hint for c in judge("q5").checks)
