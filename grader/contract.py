@@ -24,7 +24,7 @@ every path the sandbox shows a student's code (checked before grading).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -75,19 +75,18 @@ class ContractError(ValueError):
     """An assignment does not provide what the contract asks for; the message says what."""
 
 
-def validate_plugin(plugin: AssignmentPlugin, question_ids: list[str], observers: Mapping[str, Any],
-                    rubric: Mapping[str, Any]) -> None:
-    """Refuse an assignment whose hooks do not cover exactly its questions."""
-    for label, table in (("observers.OBSERVERS", observers), ("rubric.RUBRIC", rubric)):
-        missing = [q for q in question_ids if q not in table]
-        extra = [q for q in table if q not in question_ids]
-        if missing or extra:
-            raise ContractError(
-                f"assignment {plugin.name}: {plugin.package}.{label} — "
-                + (f"no entry for {', '.join(missing)}" if missing else "")
-                + ("; " if missing and extra else "")
-                + (f"entries for unknown questions {', '.join(extra)}" if extra else ""))
-        for question, entry in table.items():
-            if not callable(entry):
-                raise ContractError(f"assignment {plugin.name}: {plugin.package}.{label}"
-                                    f"[{question!r}] is not callable")
+def validate_table(plugin: AssignmentPlugin, label: str, table: Any,
+                   question_ids: Iterable[str]) -> None:
+    """Refuse a hook table (OBSERVERS, RUBRIC) that does not cover exactly the questions."""
+    ids = list(question_ids)
+    if not isinstance(table, Mapping):
+        raise ContractError(f"assignment {plugin.name}: {label} — expected a dict by question id")
+    missing = [q for q in ids if q not in table]
+    extra = [q for q in table if q not in ids]
+    if missing or extra:
+        said = ([f"no entry for {', '.join(missing)}"] if missing else []) + (
+            [f"entries for unknown questions {', '.join(map(str, extra))}"] if extra else [])
+        raise ContractError(f"assignment {plugin.name}: {label} — {'; '.join(said)}")
+    for question, entry in table.items():
+        if not callable(entry):
+            raise ContractError(f"assignment {plugin.name}: {label}[{question!r}] is not callable")

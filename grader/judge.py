@@ -11,6 +11,7 @@ from grader.argsets import FIRST_SET, ArgSet, set_label
 from grader.assignment import Assignment, Question
 from grader.attachments import collect_attachments
 from grader.checks.base import JudgeContext, Skip, check_id, check_name
+from grader.contract import validate_table
 from grader.messages import Catalog, assignment_messages, source_name, translate
 from grader.model import (
     CRASHED,
@@ -36,8 +37,12 @@ MALFORMED = "MalformedResult"
 
 
 def load_rubric(assignment: Assignment) -> ModuleType:
-    """Return the rubric module of an assignment (its RUBRIC and notes)."""
-    return importlib.import_module(assignment.plugin.rubric_module)
+    """Return the rubric module of an assignment (its RUBRIC and notes), checked against its
+    questions."""
+    rubric = importlib.import_module(assignment.plugin.rubric_module)
+    validate_table(assignment.plugin, f"{assignment.plugin.rubric_module}.RUBRIC",
+                   getattr(rubric, "RUBRIC", None), (q.id for q in assignment.questions))
+    return rubric
 
 
 def run_checks(rubric: ModuleType, question: str, expected: dict, actual: dict, lang: str,
