@@ -105,6 +105,7 @@ def grade(submission: Path, options: GradeOptions | None = None,
     questions = selected_questions(assignment, options.questions)
     reference_dir = options.reference_dir or (default_reference_dir(assignment)
                                               if options.use_reference else None)
+    refuse_visible_reference(assignment, reference_dir)
     hidden = instructor_sets(questions, reference_dir) if options.instructor else {}
     public = {q.id: q.arg_sets[:1] if q.id in hidden else q.arg_sets for q in questions}
     expected = load_expected(assignment, reference_dir)
@@ -166,6 +167,25 @@ def grade(submission: Path, options: GradeOptions | None = None,
 
 class InstructorModeError(ValueError):
     """Instructor grading was asked for without the reference's hidden argument sets."""
+
+
+class ReferenceVisible(InstructorModeError):
+    """The reference folder lies where the sandbox would show it to student code."""
+
+
+def refuse_visible_reference(assignment: Assignment, reference_dir: Path | None) -> None:
+    """Refuse to grade when student code could read the reference (e.g. inside a Python path)."""
+    if reference_dir is None:
+        return
+    from grader.observe.view import allowed_paths, seen_through
+    from grader.reference import PROJECT_ROOT
+
+    through = seen_through(reference_dir, allowed_paths(PROJECT_ROOT, assignment.directory))
+    if through is not None:
+        raise ReferenceVisible(
+            f"the reference folder {reference_dir} is inside {through}, which student code can "
+            "read: keep the reference outside the Python environment and the assignment's "
+            "public folder")
 
 
 def instructor_sets(questions: Sequence[Question], reference_dir: Path | None

@@ -30,7 +30,7 @@ from grader.model import (
     QuestionResult,
     Status,
 )
-from grader.observations import first_problem
+from grader.observations import Problem, first_problem
 from grader.scoring import CriteriaError, question_score, score_criteria
 
 MALFORMED = "MalformedResult"
@@ -170,7 +170,7 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
         problem = first_problem(got.data) if got.status == Status.OK else None
         if problem is not None:  # the claim is not of the declared types (grader/observations.py)
             got = replace(got, status=ERROR, failure=Failure(
-                "observe", MALFORMED, problem, arg_set.id))
+                "observe", MALFORMED, problem_text(problem, lang), arg_set.id))
         if got.status == Status.OK and not _same_calls(want, got.data):
             got = replace(got, status=ERROR, failure=Failure(
                 "observe", "ForeignResult", translate(lang, "q.foreign_calls"), arg_set.id))
@@ -194,6 +194,14 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
     return QuestionResult(score=question_score(criteria), status=PASSED if passed else FAILED,
                           checks=tuple(checks), criteria=criteria, attachments=attachments,
                           message=message, failure=failure, **base)
+
+
+def problem_text(problem: Problem, lang: str) -> str:
+    """Say where a malformed claim departs from its declaration, in the report's language."""
+    if not problem.expected:
+        return translate(lang, "q.malformed_missing", path=problem.path)
+    return translate(lang, "q.malformed_type", path=problem.path, expected=problem.expected,
+                     actual=problem.got)
 
 
 def _same_calls(expected: dict, actual: dict) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -32,6 +33,7 @@ MAGIC = "grade"
 COPY_SKIP = ("__pycache__", ".git", ".ipynb_checkpoints")
 NOTEBOOK_PRELOAD = ("IPython.core.inputtransformer2",)  # reads the history's `%magic` lines
 TRIES = 2  # a worker that died (killed from outside) is started again once
+DEFINED = re.compile(r"^\s*def\s+(\w+)\s*\(", re.MULTILINE)
 
 
 class UsageError(ValueError):
@@ -74,6 +76,7 @@ class GraderSession:
         self._worker: Any = worker  # a worker given here is shared: never stopped by the session
         self._owned = worker is None
         self._templates: Any = None
+        self.assignment = ""  # named by `%grade --assignment NAME`, kept for the kernel's life
         atexit.register(self.close)
 
     def templates(self) -> Any:
@@ -85,10 +88,17 @@ class GraderSession:
         return self._templates
 
     def assignment_name(self) -> str:
-        """Return the assignment of the notebook in the kernel's folder (by its file name)."""
-        from grader.registry import plugin_for_submission
+        """Return the assignment of this kernel: named once with --assignment, else the one of
+        the notebook in the kernel's folder, else the one whose functions the kernel defined."""
+        from grader.registry import UnknownAssignment, plugin_for_functions, plugin_for_submission
 
-        return plugin_for_submission(Path.cwd()).name
+        if self.assignment:
+            return self.assignment
+        try:
+            return plugin_for_submission(Path.cwd()).name
+        except UnknownAssignment:
+            inputs = history_inputs(self.shell) or []
+            return plugin_for_functions(set(DEFINED.findall("\n".join(inputs)))).name
 
     def worker(self, restart: bool = False) -> Any:
         """Return the warm worker, starting it (for every question's modules) when needed."""
@@ -215,7 +225,8 @@ def _folder_entries(cwd: Path, module: str) -> list[Path]:
 
 
 def magic_parser() -> argparse.ArgumentParser:
-    """Build the parser of `%grade [QUESTION ...] [--lang en|fr] [--timeout-scale X]`."""
+    """Build the parser of `%grade [QUESTION ...] [--lang en|fr] [--timeout-scale X]
+    [--assignment NAME]`."""
     from grader.messages import LANGUAGES
 
     parser = _Parser(prog="%grade", add_help=False,
@@ -223,6 +234,7 @@ def magic_parser() -> argparse.ArgumentParser:
     parser.add_argument("questions", nargs="*", metavar="QUESTION")
     parser.add_argument("--lang", choices=LANGUAGES, default=None)
     parser.add_argument("--timeout-scale", type=float, default=1.0)
+    parser.add_argument("--assignment", default="", metavar="NAME")
     return parser
 
 
@@ -287,7 +299,7 @@ def load_ipython_extension(shell: Any) -> None:
             """%grade [QUESTION ...] [--lang en|fr] [--timeout-scale X]: grade this kernel."""
             from IPython.core.error import UsageError as MagicUsageError
 
-            from grader.registry import UnknownAssignment
+            from grader.registry import UnknownAssignment, find_plugin
             from grader.runner import WorkerError
             from grader.submission import SubmissionNotFound
 
@@ -295,6 +307,8 @@ def load_ipython_extension(shell: Any) -> None:
                 args = magic_parser().parse_args(line.split())
                 if args.timeout_scale <= 0:
                     raise UsageError("%grade: --timeout-scale must be > 0")
+                if args.assignment:
+                    self.session.assignment = find_plugin(args.assignment).name
                 return self.session.grade(args.questions, args.lang, args.timeout_scale)
             except (UsageError, SubmissionNotFound, UnknownAssignment) as exc:
                 raise MagicUsageError(str(exc)) from None

@@ -2,13 +2,13 @@
 
 Declared once, as TypedDicts; `first_problem` checks a student's observation against them where it
 enters the judge, so that checks read fields of the declared types, and a malformed claim is that
-argument set's error, named by its path ("builds[0].model.params: expected int, got str").
+argument set's error, named by its path ("builds[0].model.params — expected int, got str").
 Keys not declared here are an assignment's own and are not checked.
 """
 
 import types
 import typing
-from typing import Any, NotRequired, Required, TypedDict, Union
+from typing import Any, NamedTuple, NotRequired, Required, TypedDict, Union
 
 
 class Regularizer(TypedDict):
@@ -78,13 +78,13 @@ class Build(TypedDict):
 
 
 class FitCall(TypedDict):
-    """The arguments of one `model.fit` call made by the student's code."""
+    """The arguments of one `model.fit` call made by the student's code (any value they passed)."""
 
     samples: int | None
-    batch_size: int | None
-    epochs: int | None
-    validation_split: float | None
-    validation_samples: int | None
+    batch_size: Any
+    epochs: Any
+    validation_split: Any
+    validation_samples: Any
 
 
 class Learning(TypedDict, total=False):
@@ -100,7 +100,7 @@ class Axes(TypedDict, total=False):
     """One matplotlib Axes: its lines, labels and legend."""
 
     lines: list[dict[str, Any]]
-    legend: list[str]
+    legend: list[str] | None
     title: str
     xlabel: str
     ylabel: str
@@ -111,7 +111,7 @@ class Figure(TypedDict, total=False):
 
     is_figure: Required[bool]
     axes: list[Axes]
-    figure_legends: list[str]
+    figure_legends: list[list[str]]
     png: str
 
 
@@ -183,11 +183,19 @@ class Observed(TypedDict, total=False):
     candidates: list[Candidate]
 
 
+class Problem(NamedTuple):
+    """Where a claim departs from its declaration: the path, what was expected, what came."""
+
+    path: str
+    expected: str  # a JSON type, e.g. "int or null"; "" when the key is missing
+    got: str
+
+
 JSON_NAMES = {int: "int", float: "number", str: "str", bool: "bool", list: "list", dict: "object",
               type(None): "null"}
 
 
-def first_problem(value: Any, declared: Any = Observed, path: str = "") -> str | None:
+def first_problem(value: Any, declared: Any = Observed, path: str = "") -> Problem | None:
     """Return where and how `value` departs from its declaration, or None when it conforms."""
     origin = typing.get_origin(declared)
     if declared is Any:
@@ -220,14 +228,14 @@ def first_problem(value: Any, declared: Any = Observed, path: str = "") -> str |
     return None if ok else _mismatch(path, _name(declared), value)
 
 
-def _typed_dict_problem(value: Any, declared: type, path: str) -> str | None:
+def _typed_dict_problem(value: Any, declared: type, path: str) -> Problem | None:
     """Check a JSON object against a TypedDict: required keys present, declared keys typed."""
     if not isinstance(value, dict):
         return _mismatch(path, "object", value)
     hints = typing.get_type_hints(declared)
     for key in sorted(declared.__required_keys__):
         if key not in value:
-            return f"{_join(path, key)}: missing"
+            return Problem(_join(path, key), "", "")
     for key, hint in hints.items():
         if key in value:
             problem = first_problem(value[key], _unwrap(hint), _join(path, key))
@@ -258,6 +266,6 @@ def _name(declared: Any) -> str:
     return JSON_NAMES.get(declared, getattr(declared, "__name__", str(declared)))
 
 
-def _mismatch(path: str, expected: str, value: Any) -> str:
+def _mismatch(path: str, expected: str, value: Any) -> Problem:
     """Say what was expected at a path and what came instead."""
-    return f"{path or 'the result'}: expected {expected}, got {JSON_NAMES.get(type(value), type(value).__name__)}"
+    return Problem(path or "data", expected, JSON_NAMES.get(type(value), type(value).__name__))

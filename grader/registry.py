@@ -93,6 +93,21 @@ def plugin_for_submission(path: Path) -> AssignmentPlugin:
         "name the assignment with --assignment NAME")
 
 
+def plugin_for_functions(names: set[str]) -> AssignmentPlugin:
+    """Return the assignment most of whose graded functions are among `names` (a kernel's)."""
+    from grader.assignment import load_assignment
+
+    scores = {}
+    for plugin in registered().values():
+        functions = {q.function for q in load_assignment(plugin).questions}
+        scores[plugin.name] = len(functions & names) / max(len(functions), 1)
+    best = max(scores, key=lambda name: scores[name], default=None)
+    if best is None or scores[best] == 0:
+        raise UnknownAssignment("no function of a known assignment is defined here; name the "
+                                "assignment with --assignment NAME")
+    return registered()[best]
+
+
 def guess_for_class(path: Path) -> AssignmentPlugin:
     """Return the assignment most of a class's submissions belong to (a folder or an LMS zip)."""
     import os

@@ -229,12 +229,12 @@ def test_bad_question_id() -> None:
 
 @pytest.mark.parametrize("mutate,where", [
     (lambda d: d["builds"][0]["model"].__setitem__("params", "101,770"),
-     "builds[0].model.params: expected int, got str"),
+     "builds[0].model.params — expected int, got str"),
     (lambda d: d["builds"][0]["model"]["layers"][0].pop("kind"),
-     "builds[0].model.layers[0].kind: missing"),
+     "builds[0].model.layers[0].kind is missing"),
     (lambda d: d["builds"][0]["model"]["run"].__setitem__("output_shape", "(4, 10)"),
-     "builds[0].model.run.output_shape: expected list or null, got str"),
-    (lambda d: d.__setitem__("builds", {"0": {}}), "builds: expected list, got object"),
+     "builds[0].model.run.output_shape — expected list or null, got str"),
+    (lambda d: d.__setitem__("builds", {"0": {}}), "builds — expected list, got object"),
 ])
 def test_a_claim_of_the_wrong_types_is_that_sets_error(mutate, where: str) -> None:
     """The student's observation is checked against its declaration (grader/observations.py)."""

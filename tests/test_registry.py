@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.api import ReferenceVisible, refuse_visible_reference
 from grader.assignment import load_assignment
 from grader.contract import ContractError, validate_table
 from grader.jobs import Job, JobError
@@ -101,3 +102,23 @@ def test_a_course_ships_its_own_assignment_as_a_package(tmp_path: Path) -> None:
                       str(course / "reference"), cwd=tmp_path, site=course / "site")
     assert right.returncode == 0, right.stdout + right.stderr
     assert "2 / 2" in right.stdout
+
+
+def test_a_reference_the_sandbox_would_show_is_refused(tmp_path: Path) -> None:
+    """A course that ships its reference inside a Python path or the public folder is stopped."""
+    assignment = load_assignment("td_keras_mlp")
+    inside = assignment.directory / "data"
+    with pytest.raises(ReferenceVisible, match="which student code can read"):
+        refuse_visible_reference(assignment, inside)
+    with pytest.raises(ReferenceVisible):
+        refuse_visible_reference(assignment, Path(pytest.__file__).parent)  # site-packages
+    refuse_visible_reference(assignment, ROOT / "reference" / "td_keras_mlp")
+    refuse_visible_reference(assignment, tmp_path)
+
+
+def test_a_kernels_assignment_is_found_from_the_functions_it_defined() -> None:
+    from grader.registry import plugin_for_functions
+
+    assert plugin_for_functions({"build_mlp", "build_wide_mlp", "helper"}).name == "td_keras_mlp"
+    with pytest.raises(UnknownAssignment, match="--assignment NAME"):
+        plugin_for_functions({"helper"})

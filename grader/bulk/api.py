@@ -14,6 +14,7 @@ from grader.api import (
     instructor_sets,
     observe_reference,
     preload_modules,
+    refuse_visible_reference,
     selected_questions,
 )
 from grader.assignment import Assignment
@@ -150,6 +151,7 @@ def _grade_class(request: BulkRequest, assignment: Assignment, on_result: Listen
     """Grade the class with its submissions unpacked in OUT/.work (see grade_class)."""
     started = time.monotonic()
     options = request.options
+    refuse_visible_reference(assignment, _reference_dir(assignment, options))
     shutil.rmtree(request.out / WORK_DIR, ignore_errors=True)  # left by a killed run
     discovery = discover(request.input, request.out / WORK_DIR, assignment.module,
                          exclude=(request.out,), limits=request.limits)

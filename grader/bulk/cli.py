@@ -13,6 +13,7 @@ import os
 import sys
 from pathlib import Path
 
+from grader.api import InstructorModeError
 from grader.bulk.api import (
     CACHED,
     FAILED_TO_GRADE,
@@ -120,7 +121,7 @@ def run_bulk(argv: list[str]) -> int:
 
     try:
         outcome = grade_class(request, assignment, finished, started)
-    except InputError as exc:
+    except (InputError, InstructorModeError) as exc:
         print(f"grade bulk: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BulkInterrupted as stop:

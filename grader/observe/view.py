@@ -76,6 +76,13 @@ def allowed_paths(project_root: Path, assignment_dir: Path) -> tuple[str, ...]:
     return tuple(unique)
 
 
+def seen_through(path: Path, allowed: tuple[str, ...]) -> str | None:
+    """Return the allowed path through which a child would see `path`, or None."""
+    target = str(path.resolve())
+    return next((a for a in allowed if target == a or target.startswith(a.rstrip("/") + "/")),
+                None)
+
+
 def _libc() -> ctypes.CDLL:
     """Return the C library (mount, unshare, prctl, setgroups)."""
     libc = ctypes.CDLL(None, use_errno=True)
