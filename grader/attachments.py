@@ -42,7 +42,7 @@ def layer_stacks(ctx: JudgeContext, expected: dict[str, Any], actual: dict[str, 
         rows_got = [layer_row(layer) for layer in got["model"]["layers"]]
         if always or rows_want != rows_got:
             stacks.append({"label": build_label(ctx, got), "expected": rows_want,
-                           "actual": rows_got, "same": rows_want == rows_got})
+                           "actual": rows_got, "same": rows_want == rows_got, "always": always})
     return stacks
 
 

@@ -215,6 +215,8 @@ _EN: dict[str, str] = {
     "html.criterion_passed": "all {total} checks passed",
     # layer stacks, weights and arrays (grader/checks/layers.py, grader/checks/arrays.py)
     "where.layer_kind": "{label}, layer {index} ({kind})",
+    "report.layers": "Layers of your model ({label}); ≠ marks a row that differs from the reference's:",
+    "report.layers_reference": "reference",
     "where.output": "{label}, output layer",
     "where.array": "{label}, {name}",
     "what.layers": "layers",
@@ -222,6 +224,7 @@ _EN: dict[str, str] = {
     "what.trainable_params": "trainable parameters",
     "what.non_trainable_params": "frozen (non-trainable) parameters",
     "what.added_layers": "layers added after base_model",
+    "what.base_trainable": "trainable parameters of base_model",
     "what.base_changed": "parameters of base_model changed",
     "what.optimizer": "optimizer",
     "what.output_values": "output",
@@ -449,6 +452,8 @@ _FR: dict[str, str] = {
     "html.criterion_passed": "les {total} vérifications sont réussies",
     # layer stacks, weights and arrays (grader/checks/layers.py, grader/checks/arrays.py)
     "where.layer_kind": "{label}, couche {index} ({kind})",
+    "report.layers": "Couches de votre modèle ({label}) ; ≠ marque une ligne qui diffère de celle de la référence :",
+    "report.layers_reference": "référence",
     "where.output": "{label}, couche de sortie",
     "where.array": "{label}, {name}",
     "what.layers": "couches",
@@ -456,6 +461,7 @@ _FR: dict[str, str] = {
     "what.trainable_params": "paramètres entraînables",
     "what.non_trainable_params": "paramètres gelés (non entraînables)",
     "what.added_layers": "couches ajoutées après base_model",
+    "what.base_trainable": "paramètres entraînables de base_model",
     "what.base_changed": "paramètres de base_model modifiés",
     "what.optimizer": "optimiseur",
     "what.output_values": "sortie",

@@ -115,6 +115,18 @@ def check_weight_count(ctx: JudgeContext, expected: dict, actual: dict, build: i
                        shown_actual=f"{g:,}")
 
 
+def check_base_trainable(ctx: JudgeContext, expected: dict, actual: dict, build: int
+                         ) -> Verdict:
+    """As many of the base's parameters are trainable as in the reference's model (none when
+    frozen), counted from the variables the optimizer updates, whatever the flags say."""
+    label, want, got = _models(ctx, expected, actual, build)
+    if not (got.get("base") or {}).get("used"):
+        raise Skip(label, ctx.t("value.base_unused"))
+    w, g = want["base"]["trainable"], got["base"]["trainable"]
+    return ctx.compare(label, ctx.t("what.base_trainable"), w, g, shown_expected=f"{w:,}",
+                       shown_actual=f"{g:,}")
+
+
 def check_uses_base(ctx: JudgeContext, expected: dict, actual: dict, build: int) -> Verdict:
     """The returned model is built on the given base network (it holds all its weights)."""
     label, _, got = _models(ctx, expected, actual, build)
@@ -169,7 +181,8 @@ def check_optimizer(ctx: JudgeContext, expected: dict, actual: dict, build: int)
     passed = got["optimizer"] == want["optimizer"] and w is not None and g is not None and \
         math.isclose(w, g, rel_tol=1e-4)
     return ctx.compare(label, ctx.t("what.optimizer"), optimizer_text(want), optimizer_text(got),
-                       passed=passed)
+                       passed=passed, shown_expected=optimizer_text(want),
+                       shown_actual=optimizer_text(got))
 
 
 def check_output_varies(ctx: JudgeContext, expected: dict, actual: dict, build: int) -> Verdict:

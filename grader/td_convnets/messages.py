@@ -13,9 +13,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "value.form.scaled_to_minus1_1": "pixels scaled to [-1, 1] (not ResNet50's preprocessing)",
         "hint.q5.check_array_form": "keras.applications.resnet50.preprocess_input(batch) on the float32 pixels (0–255): it swaps RGB to BGR and subtracts ImageNet's mean.",
         "hint.q1.check_one_hot": "keras.utils.to_categorical(y, 10).astype('float32').",
-        "hint.q6.check_weight_count": "base_model.trainable = False before compiling freezes every layer of the base; do not set its layers' flags back to True.",
+        "hint.q6.check_base_trainable": "base_model.trainable = False before compiling freezes every layer of the base; do not set its layers' flags back to True.",
         "hint.q6.check_base_changes": "base_model.trainable = False before compiling freezes every layer of the base; do not set its layers' flags back to True.",
-        "hint.q7.check_weight_count": "base_model.trainable = True, then compile again.",
+        "hint.q7.check_base_trainable": "base_model.trainable = True, then compile again.",
         "hint.q7.check_optimizer": "model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), …).",
     },
     "fr": {
@@ -28,9 +28,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "value.form.scaled_to_minus1_1": "pixels ramenés à [-1, 1] (pas le prétraitement de ResNet50)",
         "hint.q5.check_array_form": "keras.applications.resnet50.preprocess_input(batch) sur les pixels float32 (0–255) : il passe de RGB à BGR et soustrait la moyenne d'ImageNet.",
         "hint.q1.check_one_hot": "keras.utils.to_categorical(y, 10).astype('float32').",
-        "hint.q6.check_weight_count": "base_model.trainable = False avant de compiler gèle toutes les couches de la base ; ne remettez pas à True les drapeaux de ses couches.",
+        "hint.q6.check_base_trainable": "base_model.trainable = False avant de compiler gèle toutes les couches de la base ; ne remettez pas à True les drapeaux de ses couches.",
         "hint.q6.check_base_changes": "base_model.trainable = False avant de compiler gèle toutes les couches de la base ; ne remettez pas à True les drapeaux de ses couches.",
-        "hint.q7.check_weight_count": "base_model.trainable = True, puis compilez de nouveau.",
+        "hint.q7.check_base_trainable": "base_model.trainable = True, puis compilez de nouveau.",
         "hint.q7.check_optimizer": "model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), …).",
     },
 }

@@ -79,16 +79,17 @@ def lenet(input_shape: tuple[int, ...], n_classes: int) -> Any:
 
 
 def make_base(kind: str, input_shape: tuple[int, ...]) -> Any:
-    """Build one of the grader's small convolutional bases (no classification top, no weights
-    to download): 'convbn' (functional, with batch normalisation) or 'sequential'."""
+    """Build one of the grader's small convolutional bases (functional, like keras.applications'
+    networks; no classification top, no weights to download): 'convbn' (with batch
+    normalisation) or 'plain'."""
     import keras
 
     layers = keras.layers
-    if kind == "sequential":
-        return keras.Sequential([keras.Input(shape=input_shape),
-                                 layers.Conv2D(4, 3, activation="relu"), layers.MaxPooling2D(2),
-                                 layers.Conv2D(8, 3, activation="relu")], name="small_base")
     inputs = keras.Input(shape=input_shape)
+    if kind == "plain":
+        x = layers.Conv2D(4, 3, activation="relu")(inputs)
+        x = layers.MaxPooling2D(2)(x)
+        return keras.Model(inputs, layers.Conv2D(8, 3, activation="relu")(x), name="plain_base")
     x = layers.Conv2D(8, 3, use_bias=False)(inputs)
     x = layers.BatchNormalization()(x)
     x = layers.ReLU()(x)

@@ -100,7 +100,7 @@ def q6(expected: dict) -> Iterator[Check]:
     """The base frozen (counted from its weights), Flatten and Dense(1, sigmoid) added."""
     yield partial(mdl.check_returns_model, build=0, function="build_transfer_model")
     yield partial(lay.check_uses_base, build=0)
-    yield partial(lay.check_weight_count, build=0, which="trainable")
+    yield partial(lay.check_base_trainable, build=0)
     yield partial(lay.check_weight_count, build=0, which="non_trainable")
     yield partial(lay.check_base_changes, build=0)
     yield partial(lay.check_added_layers, build=0)
@@ -112,6 +112,7 @@ def q7(expected: dict) -> Iterator[Check]:
     """The whole base trainable again, recompiled with Adam(learning_rate)."""
     yield partial(mdl.check_returns_model, build=0, function="unfreeze_for_fine_tuning")
     yield partial(lay.check_uses_base, build=0)
+    yield partial(lay.check_base_trainable, build=0)
     yield partial(lay.check_weight_count, build=0, which="trainable")
     yield partial(lay.check_weight_count, build=0, which="non_trainable")
     yield partial(lay.check_base_changes, build=0)
