@@ -30,7 +30,9 @@ class Variant:
     status: str
     first_message: str = ""
     failed_criteria: tuple[str, ...] = ()
-    minor: bool = False  # the mistake is in what the question carries over (under half its points)
+    minor: bool = False
+    """The criteria weigh this mistake under half the question: it is in what the question carries
+    over (compiling), or in a lesser part of its subject (q6's head, q3's parameter count)."""
 
 
 SOFTMAX_ONE_UNIT = "Q8, output layer: softmax over 1 unit always outputs 1 — use sigmoid, or 2 units."
@@ -87,7 +89,7 @@ CORPUS = [
             "Q6: trainable parameters of base_model — expected 0, got 816.", ("frozen",)),
     Variant("q6_extra_dense", FAILED,
             "Q6: layers added after base_model — expected Flatten → Dense, got Flatten → Dense → "
-            "Dense.", ("head",)),
+            "Dense.", ("head",), minor=True),
     Variant("q6_categorical_loss", FAILED,
             "Q6: loss — expected 'binary_crossentropy', got 'categorical_crossentropy'.",
             ("compiled",), minor=True),
