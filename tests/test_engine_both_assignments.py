@@ -14,10 +14,11 @@ from grader.assignment import load_assignment
 from grader.attachments import collect_attachments
 from grader.checks import layers as lay
 from grader.checks.base import JudgeContext
-from grader.judge import load_rubric, run_checks
+from grader.judge import judge_question, load_rubric, run_checks
 from grader.messages import assignment_messages
-from grader.model import PASSED
-from grader.render.terminal import render_layers
+from grader.model import PASSED, GradeReport, Observation
+from grader.render.html import render_html
+from grader.render.terminal import render_layers, render_terminal
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = ("td_keras_mlp", "td_convnets")
@@ -117,3 +118,26 @@ def test_set_labels_show_shapes_as_the_tuples_the_function_gets() -> None:
     assert set_label(ArgSet("public-2", {"input_shape": [32, 32, 3], "n_classes": 5})) == \
         "input_shape=(32, 32, 3), n_classes=5"
     assert set_label(ArgSet("public-2", {"val_losses": [0.9, 0.7], "epochs": 2})) == "epochs=2"
+
+
+@pytest.mark.parametrize(("name", "question", "shown"), [("td_convnets", "q3", True),
+                                                         ("td_convnets", "q2", False),
+                                                         ("td_keras_mlp", "q3", False)])
+def test_show_layers_puts_the_table_in_both_reports(name: str, question: str, shown: bool
+                                                    ) -> None:
+    """Judged like a real run (the reference's own observations as the student's): the layer
+    table with its output shapes is in the terminal and HTML reports where assignment.toml asks."""
+    assignment = load_assignment(name)
+    q = assignment.question(question)
+    bundle = json.loads(assignment.expected_path.read_text())
+    observation = Observation.from_json(bundle["observations"][question])
+    by_set = {entry["id"]: Observation(question, "ok", entry["data"])
+              for entry in observation.data["sets"]}
+    result = judge_question(assignment, q, q.arg_sets, by_set, by_set)
+    assert result.status == PASSED and q.show_layers == shown
+    report = GradeReport(name, "submission", result.score, result.max_score, (result,))
+    terminal, html = render_terminal(report), render_html(report)
+    first_shape = "(24, 24, 6)" if name == "td_convnets" else "(10,)"
+    assert ("Layers of your model" in terminal) == shown
+    assert (first_shape in terminal) == shown
+    assert (first_shape in html) == shown
