@@ -87,6 +87,9 @@ CORPUS = [
             "Q6: trainable parameters of base_model — expected 0, got 16.", ("frozen",)),
     Variant("q6_not_frozen", FAILED,
             "Q6: trainable parameters of base_model — expected 0, got 816.", ("frozen",)),
+    Variant("q6_copied_base", FAILED,
+            "Q6: base_model — expected used by the returned model, got not used (the returned "
+            "model holds none of its weights).", ("frozen", "head")),
     Variant("q6_extra_dense", FAILED,
             "Q6: layers added after base_model — expected Flatten → Dense, got Flatten → Dense → "
             "Dense.", ("head",), minor=True),

@@ -132,7 +132,7 @@ def check_uses_base(ctx: JudgeContext, expected: dict, actual: dict, build: int)
     label, _, got = _models(ctx, expected, actual, build)
     used = bool((got.get("base") or {}).get("used"))
     return ctx.compare(label, "base_model", True, used, shown_expected=ctx.t("value.base_used"),
-                       shown_actual=ctx.t("value.base_used" if used else "value.base_unused"))
+                       shown_actual=ctx.t("value.base_used" if used else "value.base_not_used"))
 
 
 def check_added_layers(ctx: JudgeContext, expected: dict, actual: dict, build: int) -> Verdict:
