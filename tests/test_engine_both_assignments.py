@@ -141,3 +141,21 @@ def test_show_layers_puts_the_table_in_both_reports(name: str, question: str, sh
     assert ("Layers of your model" in terminal) == shown
     assert (first_shape in terminal) == shown
     assert (first_shape in html) == shown
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_each_assignment_catalogue_has_both_languages(name: str) -> None:
+    messages = assignment_messages(load_assignment(name).plugin.messages_module)
+    assert set(messages["en"]) == set(messages["fr"])
+
+
+def test_every_named_form_of_q5_has_a_name_in_both_languages() -> None:
+    """check_array_form names the form a batch matched: the observer's candidates must all be
+    in the catalogue (read from the observer's source: it imports keras)."""
+    source = (ROOT / "grader" / "td_convnets" / "observers.py").read_text()
+    block = source[source.index("candidates = {"):source.index("}", source.index("candidates = {"))]
+    names = [line.split('"')[1] for line in block.splitlines()[1:] if '"' in line]
+    messages = assignment_messages("grader.td_convnets.messages")
+    assert len(names) == 6
+    for lang in ("en", "fr"):
+        assert [n for n in names if f"value.form.{n}" not in messages[lang]] == []
