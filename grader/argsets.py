@@ -61,8 +61,15 @@ def set_label(arg_set: ArgSet) -> str:
     """Show a set's scalar arguments, as the student would write them ('' for the first set)."""
     if arg_set.id == FIRST_SET:
         return ""
-    shown = [f"{k}={v!r}" for k, v in arg_set.args.items() if isinstance(v, int | float | str)]
+    shown = [f"{k}={v!r}" if isinstance(v, int | float | str) else f"{k}={tuple(v)!r}"
+             for k, v in arg_set.args.items() if isinstance(v, int | float | str) or _is_shape(v)]
     return ", ".join(shown)
+
+
+def _is_shape(value: object) -> bool:
+    """Whether an argument is a list of ints, shown as the tuple the function gets (a shape)."""
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value)
 
 
 def split_sets(observation: Observation, sets: tuple[ArgSet, ...]) -> dict[str, Observation]:

@@ -17,7 +17,7 @@ TOP_KEYS = {"name": True, "module": True, "title_en": False, "title_fr": False,
             "default_timeout": False, "questions": True}
 QUESTION_KEYS = {"id": True, "function": True, "points": True, "title_en": True, "title_fr": True,
                  "timeout": False, "preload": False, "eager": False, "criteria": True,
-                 "args": False}
+                 "args": False, "show_layers": False}
 CRITERION_KEYS = {"id": True, "points": True, "title_en": True, "title_fr": True, "checks": True,
                   "subject": False}
 
@@ -58,6 +58,8 @@ class Question:
     eager: bool = False  # run TensorFlow functions eagerly: faster for many tiny fits
     criteria: tuple[Criterion, ...] = ()
     arg_sets: tuple[ArgSet, ...] = (ArgSet("public-1", {}),)  # the public argument sets
+    show_layers: bool = False  # the report always shows the model's layer table (not only on a
+    # difference): its kinds, settings, output shapes and parameters, beside the reference's
 
     def title(self, lang: str) -> str:
         """Return the title in the given language."""
@@ -142,6 +144,7 @@ def _question(q: dict[str, Any], where: str, default_timeout: float) -> Question
         eager=bool(q.get("eager", False)),
         criteria=criteria,
         arg_sets=_arg_sets(q.get("args", []), f"{where}.args"),
+        show_layers=bool(q.get("show_layers", False)),
     )
 
 

@@ -34,13 +34,22 @@ from grader.submission import SubmissionNotFound
 EXIT_INTERRUPTED = 130
 
 
+def known_assignments() -> str:
+    """Name every registered assignment with its submission's file, for the help text."""
+    from grader.assignment import load_assignment
+    from grader.registry import registered
+
+    return ", ".join(f"{load_assignment(p).module}.py or .ipynb → {name}"
+                     for name, p in sorted(registered().items()))
+
+
 def grade_parser() -> argparse.ArgumentParser:
     """Build the parser of `grade [QUESTION ...]`."""
     parser = argparse.ArgumentParser(
         prog="grade",
         description="Grade a lab: `grade q4` checks question 4 of the submission in this folder "
-                    "(td_keras.py, td_convnets.py… or the notebook; the file name says which "
-                    "assignment it is).",
+                    "(the file's name says which assignment it is: "
+                    f"{known_assignments()}).",
         epilog="Other commands: `grade regenerate-expected` (instructors). "
                "Exit codes: 0 all passed, 1 some failed, 2 usage error, 3 grader error.",
     )

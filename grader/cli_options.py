@@ -35,7 +35,7 @@ def add_grading_options(parser: argparse.ArgumentParser, parallel: int, parallel
     """Add --lang, the sandbox's budgets, the reference and the notebook mode."""
     parser.add_argument("--assignment", metavar="NAME", default="",
                         help="the assignment to grade (default: found from the submission's "
-                             "file name, e.g. td_keras.py or td_convnets.py)")
+                             "file name)")
     parser.add_argument("--lang", choices=LANGUAGES, default=default_lang(),
                         help="language of the messages and reports (default: from the locale)")
     parser.add_argument(*parallel_flags, dest="parallel", type=int, default=parallel,

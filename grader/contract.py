@@ -40,7 +40,7 @@ MESSAGES_MODULE = "messages"
 class AssignmentPlugin:
     """An assignment as the engine knows it: its name, its package and its folders."""
 
-    name: str  # the registry's key, e.g. "td_convnets"; also `assignment.toml`'s name
+    name: str  # the registry's key, e.g. "td_rnn"; also `assignment.toml`'s name
     package: str  # the importable package holding `observers`, `rubric` and `messages`
     public_dir: Path  # assignment.toml, starter, dataset_utils, data, expected observations
     reference_dir: Path | None = None  # the instructor's solution; absent on students' machines

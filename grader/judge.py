@@ -176,7 +176,8 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
                 "observe", "ForeignResult", translate(lang, "q.foreign_calls"), arg_set.id))
         if got.status == Status.OK:
             checks += run_checks(rubric, question.id, want, got.data, lang, arg_set, messages)
-            attachments = attachments or _attachments(question.id, want, got.data, lang)
+            attachments = attachments or _attachments(question.id, want, got.data, lang,
+                                                      question.show_layers)
             continue
         status = got.status if got.status in STUDENT_FAULTS else ERROR
         said = failure_message(status, got.failure, lang)
@@ -214,9 +215,10 @@ def _same_calls(expected: dict, actual: dict) -> bool:
         for b, e in zip(builds, expected["builds"], strict=True))
 
 
-def _attachments(question: str, expected: dict, actual: dict, lang: str) -> dict:
+def _attachments(question: str, expected: dict, actual: dict, lang: str,
+                 show_layers: bool = False) -> dict:
     """Collect the renderers' extras; a student's malformed data only loses them."""
     try:
-        return collect_attachments(question, expected, actual, lang)
+        return collect_attachments(question, expected, actual, lang, show_layers)
     except (KeyError, IndexError, TypeError, ValueError, AttributeError):
         return {}

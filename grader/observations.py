@@ -45,6 +45,12 @@ class Layer(TypedDict, total=False):
     rate: float | None
     kernel_regularizer: Regularizer | None
     bias_regularizer: Regularizer | None
+    output_shape: list[int | None] | None  # without the batch axis
+    filters: int | list[int] | None
+    kernel_size: int | list[int] | None
+    strides: int | list[int] | None
+    pool_size: int | list[int] | None
+    padding: str
 
 
 class ModelRun(TypedDict, total=False):
@@ -55,6 +61,26 @@ class ModelRun(TypedDict, total=False):
     rows_sum_to_one: Required[bool]
     trained: bool | None
     train_error: str
+    changed_params: int  # parameters (trainable or not) the training step changed
+    changed_by_group: dict[str, int]  # the same, within a given base ({"base": …})
+    constant_output: bool  # the same output for every input of the batch
+    constant_value: list[float]
+
+
+class Weights(TypedDict):
+    """Parameters counted from the variables: those a training step updates, and the others."""
+
+    trainable: int
+    non_trainable: int
+
+
+class Base(TypedDict, total=False):
+    """How a model uses a base network it was given."""
+
+    used: Required[bool]
+    params: int
+    trainable: int
+    added_layers: list[Layer]
 
 
 class Model(TypedDict, total=False):
@@ -67,6 +93,8 @@ class Model(TypedDict, total=False):
     compile: Compile | None
     notes: list[str]
     run: ModelRun
+    weights: Weights
+    base: Base
 
 
 class Build(TypedDict):
@@ -166,6 +194,22 @@ class Candidate(TypedDict, total=False):
     error: str
 
 
+class Array(TypedDict, total=False):
+    """A returned array: its shape, type, value range and form."""
+
+    is_array: Required[bool]
+    type: str
+    shape: list[int]
+    dtype: str
+    finite: bool
+    min: float | None
+    max: float | None
+    mean: float | None
+    one_hot: bool
+    labels_digest: str
+    matches: str | None  # which of the observer's named forms it equals
+
+
 class Observed(TypedDict, total=False):
     """The data of one argument set: the keys a kind of question fills in."""
 
@@ -181,6 +225,7 @@ class Observed(TypedDict, total=False):
     network: Model | None
     search: Search
     candidates: list[Candidate]
+    arrays: dict[str, Array]
 
 
 class Problem(NamedTuple):

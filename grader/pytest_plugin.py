@@ -71,7 +71,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     """Add --grade, --grade-submission, --grade-lang and the ini option grade_submission."""
     group = parser.getgroup("grade", "td-keras-grader")
     group.addoption("--grade", action="store_true",
-                    help="grade the lab's submission here (td_keras.py, td_convnets.py…): "
+                    help="grade the lab's submission here (its file name says which lab): "
                          "one test per question")
     group.addoption("--grade-submission", metavar="PATH", default=None,
                     help="folder or file to grade (implies --grade)")

@@ -61,7 +61,8 @@ def test_grade_in_the_assignment_folder_with_question_ids(tmp_path: Path) -> Non
     (("q99", "--assignment", "td_keras_mlp"), "no question 'q99'"),
     (("four", "--assignment", "td_keras_mlp"), "not a question id"),
     (("--submission", "/nonexistent/folder"), "does not exist"),
-    (("--assignment", "td_nothing"), "no assignment named 'td_nothing' (known: td_keras_mlp"),
+    (("--assignment", "td_nothing"),
+     "no assignment named 'td_nothing' (known: td_convnets, td_keras_mlp)"),
 ])
 def test_usage_errors_exit_2(args: tuple[str, ...], needle: str) -> None:
     done = run_grade(*args)
@@ -79,13 +80,14 @@ def test_folder_without_submission_exits_2(tmp_path: Path) -> None:
     assert "no td_keras.py or td_keras.ipynb" in named.stderr
 
 
-def test_committed_expectations_match_the_reference() -> None:
+@pytest.mark.parametrize("name", ["td_keras_mlp", "td_convnets"])
+def test_committed_expectations_match_the_reference(name: str) -> None:
     """A stale expected_observations.json would grade students against an old reference."""
-    assignment = load_assignment("td_keras_mlp")
+    assignment = load_assignment(name)
     committed = json.loads(assignment.expected_path.read_text())
     assert committed["key"] == cache_key(assignment, default_reference_dir(assignment)), (
-        "run `grade regenerate-expected` and commit assignments/td_keras_mlp/"
-        "expected_observations.json"
+        f"run `grade regenerate-expected --assignment {name}` and commit "
+        f"assignments/{name}/expected_observations.json"
     )
 
 

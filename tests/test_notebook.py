@@ -137,24 +137,28 @@ def test_markdown_only_notebook_has_no_code(tmp_path: Path) -> None:
         plan_notebook(path)
 
 
-def test_committed_starter_notebook_is_generated() -> None:
-    """The starter notebook is generated from td_keras.py, never edited by hand."""
+@pytest.mark.parametrize("name", ["td_keras_mlp", "td_convnets"])
+def test_committed_starter_notebook_is_generated(name: str) -> None:
+    """Each starter notebook is generated from its starter module, never edited by hand."""
     spec = importlib.util.spec_from_file_location("make_notebook", ROOT / "tools" / "make_notebook.py")
     assert spec is not None and spec.loader is not None
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
-    committed = (STARTER_DIR / "td_keras.ipynb").read_text(encoding="utf-8")
-    assert committed == tool.render_notebook(load_assignment("td_keras_mlp")), "run `python tools/make_notebook.py` and commit"
+    assignment = load_assignment(name)
+    committed = (assignment.directory / f"{assignment.module}.ipynb").read_text(encoding="utf-8")
+    assert committed == tool.render_notebook(assignment), "run `python tools/make_notebook.py` and commit"
     book = nbformat.reads(committed, as_version=4)
     assert all(c.get("execution_count") is None and not c.get("outputs") for c in book.cells
                if c.cell_type == "code")
-    assert sum(1 for c in book.cells if c.cell_type == "markdown" and c.source.startswith("## Q")) == 14
+    count = len(assignment.questions)
+    assert sum(1 for c in book.cells if c.cell_type == "markdown" and c.source.startswith("## Q")) == count
     code = [c.source for c in book.cells if c.cell_type == "code"]
     assert code[0] == "%load_ext grader"  # the first code cell loads %grade
     checks = [source for source in code if source.startswith("%grade")]
-    assert checks == [f"%grade q{i}" for i in range(1, 15)]
+    assert checks == [f"%grade q{i}" for i in range(1, count + 1)]
     assert all(code[code.index(check) - 1].startswith("def ") for check in checks)
-    assert plan_notebook(STARTER_DIR / "td_keras.ipynb").skipped_cells == ()  # magics: silent
+    notebook = assignment.directory / f"{assignment.module}.ipynb"
+    assert plan_notebook(notebook).skipped_cells == ()  # magics: silent
 
 
 # -- graded end to end -----------------------------------------------------------------------

@@ -13,10 +13,13 @@ from pathlib import Path
 import pytest
 
 from grader.api import ReferenceVisible, refuse_visible_reference
+from grader.argsets import split_sets
 from grader.assignment import load_assignment
 from grader.contract import ContractError, validate_table
 from grader.jobs import Job, JobError
 from grader.messages import assignment_messages
+from grader.observations import first_problem
+from grader.reference import load_expected
 from grader.registry import UnknownAssignment, find_plugin, plugin_for_submission, registered
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +37,11 @@ def test_every_registered_assignment_fulfils_the_contract(name: str) -> None:
     validate_table(plugin, "RUBRIC", rubric.RUBRIC, ids)
     messages = assignment_messages(plugin.messages_module)
     assert set(messages.get("en", {})) == set(messages.get("fr", {})), "EN and FR keys differ"
-    assert (plugin.public_dir / "expected_observations.json").is_file()
+    expected = load_expected(assignment, None).observations
+    assert sorted(expected) == sorted(ids)
+    for question, observation in expected.items():  # they conform to grader/observations.py
+        for arg_set, one in split_sets(observation, assignment.question(question).arg_sets).items():
+            assert one.status == "ok" and first_problem(one.data) is None, (question, arg_set)
     assert (plugin.public_dir / f"{assignment.module}.py").is_file()  # the starter
     if plugin.reference_dir is not None:
         assert plugin.public_dir not in plugin.reference_dir.parents

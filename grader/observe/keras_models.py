@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import keras
@@ -23,6 +24,17 @@ LOSS_ALIASES = {
 }
 METRIC_ALIASES = {"acc": "accuracy", "mse": "mean_squared_error", "mae": "mean_absolute_error"}
 ACTIVATION_ALIASES = {"softmax_v2": "softmax", "identity": "linear", "none": "linear"}
+CONV_FIELDS = ("filters", "kernel_size", "strides", "padding")
+POOL_FIELDS = ("pool_size", "strides", "padding")
+CONSTANT_TOLERANCE = 1e-6  # outputs closer than this across a batch are "the same output"
+Shape = int | Sequence[int]
+
+
+def as_shape(input_shape: Shape) -> tuple[int, ...]:
+    """Return an input shape without its batch axis: 32 -> (32,), [20, 20, 3] -> (20, 20, 3)."""
+    if isinstance(input_shape, int):
+        return (input_shape,)
+    return tuple(int(d) for d in input_shape)
 
 
 def snake_case(name: str) -> str:
@@ -84,11 +96,36 @@ def _count_weights(layer: keras.layers.Layer) -> int:
     return int(sum(math.prod(int(d) for d in v.shape) for v in variables))
 
 
+def _ints(value: Any) -> list[int] | int | None:
+    """Return a size or a tuple of sizes as JSON: an int, or a list of ints."""
+    if isinstance(value, int | np.integer):
+        return int(value)
+    try:
+        return [int(v) for v in value]
+    except (TypeError, ValueError):
+        return None
+
+
+def output_shape(layer: keras.layers.Layer) -> list[int | None] | None:
+    """Return a layer's output shape without the batch axis, None when it has no single output."""
+    try:
+        shape = layer.output.shape
+    except Exception:  # noqa: BLE001 - subclassed models' layers have no symbolic output
+        return None
+    try:
+        return [None if d is None else int(d) for d in tuple(shape)[1:]]
+    except (TypeError, ValueError):
+        return None
+
+
 def describe_layer(layer: keras.layers.Layer) -> dict[str, Any]:
-    """Return the comparable facts of one layer."""
+    """Return the comparable facts of one layer, with its output shape (batch axis dropped)."""
     kind = keras_class_name(layer)
-    info: dict[str, Any] = {"kind": kind, "params": _count_weights(layer)}
-    if kind in ACTIVATION_LAYERS:
+    info: dict[str, Any] = {"kind": kind, "params": _count_weights(layer),
+                            "output_shape": output_shape(layer)}
+    if isinstance(layer, keras.Model):  # a network used as a layer (a transfer-learning base)
+        info["kind"] = "Model"
+    elif kind in ACTIVATION_LAYERS:
         info["kind"] = "Activation"
         info["activation"] = activation_name(layer)
     elif kind == "Dense":
@@ -103,21 +140,30 @@ def describe_layer(layer: keras.layers.Layer) -> dict[str, Any]:
         )
     elif kind == "Dropout":
         info["rate"] = _rounded(layer.rate)
+    elif kind.startswith("Conv") or kind.startswith("SeparableConv"):
+        info.update({name: _ints(getattr(layer, name, None)) for name in CONV_FIELDS[:-1]})
+        info.update(padding=str(getattr(layer, "padding", "")),
+                    activation=activation_name(getattr(layer, "activation", None)))
+    elif "Pooling" in kind and not kind.startswith("Global"):
+        info.update({name: _ints(getattr(layer, name, None)) for name in POOL_FIELDS[:-1]})
+        info["padding"] = str(getattr(layer, "padding", ""))
     return info
 
 
 def fold_activation_layers(layers: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Merge an Activation layer into the linear Dense layer before it (two spellings, one model)."""
+    """Merge an Activation layer into the linear Dense or convolution layer before it (two
+    spellings, one model)."""
     folded: list[dict[str, Any]] = []
     for layer in layers:
         previous = folded[-1] if folded else None
         if (
             layer["kind"] == "Activation"
             and previous is not None
-            and previous["kind"] == "Dense"
-            and previous["activation"] == "linear"
+            and previous["kind"] != "Activation"
+            and previous.get("activation") == "linear"
         ):
-            folded[-1] = {**previous, "activation": layer["activation"]}
+            folded[-1] = {**previous, "activation": layer["activation"],
+                          "output_shape": layer.get("output_shape")}
         else:
             folded.append(layer)
     return folded
@@ -168,9 +214,9 @@ def describe_compile(model: keras.Model) -> dict[str, Any] | None:
     }
 
 
-def run_batch(input_dim: int) -> np.ndarray:
-    """Return the fixed batch every model is called on: RUN_BATCH rows in [0, 1)."""
-    return np.random.RandomState(0).rand(RUN_BATCH, input_dim).astype("float32")
+def run_batch(input_shape: Shape) -> np.ndarray:
+    """Return the fixed batch every model is called on: RUN_BATCH samples in [0, 1)."""
+    return np.random.RandomState(0).rand(RUN_BATCH, *as_shape(input_shape)).astype("float32")
 
 
 def _variables(model: keras.Model) -> list[Any]:
@@ -178,17 +224,42 @@ def _variables(model: keras.Model) -> list[Any]:
     return list(keras.layers.Layer.trainable_variables.fget(model))
 
 
+def _size(variable: Any) -> int:
+    """Return the number of parameters a variable holds."""
+    return int(math.prod(int(d) for d in variable.shape))
+
+
+def weight_counts(model: keras.Model) -> dict[str, int]:
+    """Count the parameters the optimizer trains and the others, from the model's variables
+    (what a training step updates), whatever the layers' `trainable` flags say."""
+    trainable = _variables(model)
+    every = list(keras.layers.Layer.weights.fget(model))
+    ids = {id(v) for v in trainable}
+    return {"trainable": sum(_size(v) for v in trainable),
+            "non_trainable": sum(_size(v) for v in every if id(v) not in ids)}
+
+
 def training_targets(output: np.ndarray, settings: dict[str, Any] | None) -> np.ndarray:
-    """Return targets shaped for the compiled loss: labels for sparse losses, else one-hot rows."""
+    """Return targets shaped for the compiled loss: 0/1 columns for one output unit, labels for
+    sparse losses, else one-hot rows."""
     n, width = output.shape[0], output.shape[-1]
+    if width == 1:
+        return (np.arange(n) % 2).astype("float32").reshape(n, 1)
     labels = np.arange(n) % max(width, 1)
     if "sparse" in ((settings or {}).get("loss") or {}).get("name", ""):
         return labels.astype("int64")
     return np.eye(width, dtype="float32")[labels]
 
 
-def training_step(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict[str, Any]:
-    """Train one step on (x, y), say whether the weights changed, then put them back."""
+def training_step(model: keras.Model, x: np.ndarray, y: np.ndarray,
+                  groups: dict[str, set[int]] | None = None) -> dict[str, Any]:
+    """Train one step on (x, y), say whether the weights changed, then put them back.
+
+    `changed_params` counts the parameters (trainable or not) whose values changed; `groups`
+    ({name: ids of variables}) splits that count, e.g. {"base": …} for a pretrained base.
+    """
+    weights = list(keras.layers.Layer.weights.fget(model))
+    weights_before = [keras.ops.convert_to_numpy(v).copy() for v in weights]
     variables = _variables(model)
     before = [keras.ops.convert_to_numpy(v).copy() for v in variables]
     eager = None
@@ -204,22 +275,37 @@ def training_step(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict[str,
         model.train_function = None  # the next fit builds its own (traced) step
     after = [keras.ops.convert_to_numpy(v) for v in variables]
     changed = any(not np.array_equal(a, b) for a, b in zip(before, after, strict=True))
-    for variable, value in zip(variables, before, strict=True):
+    moved = [w for w, b in zip(weights, weights_before, strict=True)
+             if not np.array_equal(keras.ops.convert_to_numpy(w), b)]
+    for variable, value in zip(weights, weights_before, strict=True):
         variable.assign(value)
-    return {"trained": changed, "train_error": ""}
+    info: dict[str, Any] = {"trained": changed, "train_error": "",
+                            "changed_params": sum(_size(w) for w in moved)}
+    if groups:
+        info["changed_by_group"] = {name: sum(_size(w) for w in moved if id(w) in ids)
+                                    for name, ids in sorted(groups.items())}
+    return info
 
 
-def describe_run(model: keras.Model, input_dim: int, settings: dict[str, Any] | None
-                 ) -> dict[str, Any]:
+def constant_output(values: np.ndarray) -> bool:
+    """Whether every sample of the batch gave the same output (the model ignores its input)."""
+    if values.ndim < 2 or values.shape[0] < 2 or not np.isfinite(values).all():
+        return False
+    return bool(np.abs(values - values[:1]).max() <= CONSTANT_TOLERANCE)
+
+
+def describe_run(model: keras.Model, input_shape: Shape, settings: dict[str, Any] | None,
+                 groups: dict[str, set[int]] | None = None) -> dict[str, Any]:
     """Call the model on a small batch and, when compiled, train it one step (weights restored).
 
     A model whose call raises is the student's error: raised as StudentCodeError, with their frames.
     """
-    x = run_batch(input_dim)
+    x = run_batch(input_shape)
     try:
         output = model(x, training=False)
     except BaseException as exc:  # noqa: BLE001 - the student's call() or layers raised
-        raise StudentCodeError(exc, f"model(x) with x of shape ({RUN_BATCH}, {input_dim})") from exc
+        shape = ", ".join(str(d) for d in x.shape)
+        raise StudentCodeError(exc, f"model(x) with x of shape ({shape})") from exc
     info: dict[str, Any] = {"batch": RUN_BATCH, "output_shape": None, "rows_sum_to_one": False}
     try:
         values = np.asarray(keras.ops.convert_to_numpy(output), dtype="float64")
@@ -229,26 +315,63 @@ def describe_run(model: keras.Model, input_dim: int, settings: dict[str, Any] | 
     finite = bool(np.isfinite(values).all())
     info["rows_sum_to_one"] = bool(finite and values.ndim == 2 and (values >= 0).all()
                                    and np.allclose(values.sum(axis=1), 1.0, atol=1e-3))
+    info["constant_output"] = constant_output(values)
+    if info["constant_output"]:
+        info["constant_value"] = [round(float(v), 4) for v in values[0].ravel()[:10]]
     if settings is None:
         info.update(trained=None, train_error="")
     elif values.ndim != 2:
         info.update(trained=False, train_error=f"output of shape {tuple(values.shape)}")
     else:
-        info.update(training_step(model, x, training_targets(values, settings)))
+        info.update(training_step(model, x, training_targets(values, settings), groups))
     return info
 
 
-def describe_model(model: Any, input_dim: int | None = None, run: bool = True) -> dict[str, Any]:
-    """Describe a model: its layers (activations folded), parameter count and compile settings,
-    and (when `run`) what it does on a small batch."""
+def _sublayer_ids(layer: Any) -> set[int]:
+    """Return the ids of a layer and of every layer nested in it."""
+    found = {id(layer)}
+    for sub in getattr(layer, "layers", None) or ():
+        found |= _sublayer_ids(sub)
+    return found
+
+
+def describe_base(model: keras.Model, base: Any) -> tuple[dict[str, Any], dict[str, set[int]]]:
+    """Describe how a model uses a given base network: whether it holds the base's weights, how
+    many of them it trains, and the layers it adds; return that and the base's variable ids."""
+    if not isinstance(base, keras.layers.Layer):
+        return {"used": False}, {}
+    base_weights = list(keras.layers.Layer.weights.fget(base))
+    ids = {id(v) for v in base_weights}
+    model_ids = {id(v) for v in keras.layers.Layer.weights.fget(model)}
+    trainable = [v for v in _variables(model) if id(v) in ids]
+    inside = _sublayer_ids(base)
+    added = [describe_layer(layer) for layer in model.layers
+             if id(layer) not in inside and keras_class_name(layer) != "InputLayer"]
+    return {
+        "used": bool(ids) and ids <= model_ids,
+        "params": sum(_size(v) for v in base_weights),
+        "trainable": sum(_size(v) for v in trainable),
+        "added_layers": fold_activation_layers(added),
+    }, {"base": ids}
+
+
+def describe_model(model: Any, input_shape: Shape | None = None, run: bool = True,
+                   base: Any = None) -> dict[str, Any]:
+    """Describe a model: its layers (activations folded, with output shapes), parameter counts
+    (trainable or not) and compile settings, and (when `run`) what it does on a small batch.
+
+    `input_shape` is the shape of one sample (an int for flat inputs); `base`, a network the
+    model is built on (transfer learning): how the model uses it is described too.
+    """
     if not isinstance(model, keras.Model):
         return {"is_model": False, "type": type(model).__name__}
     notes = []
-    if not model.built and input_dim is not None:
+    if not model.built and input_shape is not None:
+        shape = (None, *as_shape(input_shape))
         try:
-            model.build((None, input_dim))
+            model.build(shape)
         except BaseException as exc:  # noqa: BLE001 - a subclass's build() is student code
-            raise StudentCodeError(exc, f"model.build((None, {input_dim}))") from exc
+            raise StudentCodeError(exc, f"model.build({shape})") from exc
         notes.append("model_built_by_grader")
     layers = [
         describe_layer(layer)
@@ -261,9 +384,13 @@ def describe_model(model: Any, input_dim: int | None = None, run: bool = True) -
         "type": keras_class_name(model),
         "layers": fold_activation_layers(layers),
         "params": sum(layer["params"] for layer in layers),
+        "weights": weight_counts(model),
         "compile": settings,
         "notes": notes,
     }
-    if run and input_dim is not None:
-        description["run"] = describe_run(model, input_dim, settings)
+    groups: dict[str, set[int]] = {}
+    if base is not None:
+        description["base"], groups = describe_base(model, base)
+    if run and input_shape is not None:
+        description["run"] = describe_run(model, input_shape, settings, groups)
     return description

@@ -27,7 +27,8 @@ LABELS = ("submission", "total", "questions", "question", "points", "status", "i
           "got", "layer", "traceback", "figure", "figure_alt", "output", "notes", "answers",
           "answers_none", "manual_points", "limits", "limits_none", "criteria", "subject")
 TONES = {PASSED: "ok", FAILED: "bad", NOT_IMPLEMENTED: "todo", GRADER_ERROR: "warn"}
-COLUMN_ORDER = ("kind", "units", "activation", "rate", "kernel_regularizer", "params")
+COLUMN_ORDER = ("kind", "filters", "kernel_size", "pool_size", "strides", "padding", "units",
+                "activation", "rate", "kernel_regularizer", "output_shape", "params")
 BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]*$")
 MISSING = "—"
 

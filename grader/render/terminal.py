@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from grader.attachments import LAYER_FIELDS
 from grader.messages import source_name, translate
 from grader.model import (
     FAILED,
@@ -52,8 +53,37 @@ def render_question(result: QuestionResult, lang: str, colour: bool = False) -> 
     else:
         lines += render_checks(distinct((c for c in result.checks if c.status == FAILED),
                                         lambda c: c.message), "    ", lang, colour)
+    for table in result.attachments.get("layers", ()):
+        if isinstance(table, dict) and table.get("always"):  # show_layers (assignment.toml)
+            lines += render_layers(table, lang, colour)
     for note in result.notes:
         lines.append(_paint("    " + translate(lang, "report.note", note=note), YELLOW, colour))
+    return lines
+
+
+def render_layers(table: dict, lang: str, colour: bool) -> list[str]:
+    """Return a question's layer table (the student's layers, with the reference's row under
+    each row that differs), columns aligned."""
+    want, got = list(table.get("expected") or ()), list(table.get("actual") or ())
+    present = {k for row in [*want, *got] if isinstance(row, dict) for k in row}
+    columns = [c for c in LAYER_FIELDS if c in present]
+    reference = translate(lang, "report.layers_reference")
+    rows: list[tuple[str, list[str]]] = []
+    for index in range(max(len(want), len(got))):
+        mine = got[index] if index < len(got) else {}
+        theirs = want[index] if index < len(want) else {}
+        mark = "≠" if mine != theirs else " "
+        rows.append((f"{mark}{index + 1}", [str(mine.get(c, "")) for c in columns]))
+        if mine != theirs:
+            rows.append((f" {reference}", [str(theirs.get(c, "")) for c in columns]))
+    header = ("#", columns)
+    widths = [max(len(r[0]) for r in [header, *rows])]
+    widths += [max(len(r[1][i]) for r in [header, *rows]) for i in range(len(columns))]
+    lines = [f"    {translate(lang, 'report.layers', label=table.get('label', ''))}"]
+    for first, cells in [header, *rows]:
+        text = "  ".join(c.ljust(w) for c, w in zip([first, *cells], widths, strict=True))
+        painted = _paint(text.rstrip(), RED, colour) if first.startswith("≠") else text.rstrip()
+        lines.append(f"      {painted}")
     return lines
 
 

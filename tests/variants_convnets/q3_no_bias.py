@@ -1,0 +1,18 @@
+"""Q3 one mistake: convolutions without biases: the right layers and shapes, 22 parameters short."""
+from td_convnets_reference import *  # noqa: F403
+
+import keras
+
+
+def build_lenet(input_shape, n_classes):
+    """Q3: use_bias=False on both convolutions."""
+    model = keras.Sequential([
+        keras.Input(shape=input_shape),
+        keras.layers.Conv2D(6, 5, use_bias=False, activation="relu"), keras.layers.MaxPooling2D(2),
+        keras.layers.Conv2D(16, 5, use_bias=False, activation="relu"), keras.layers.MaxPooling2D(2),
+        keras.layers.Flatten(), keras.layers.Dense(120, activation="relu"),
+        keras.layers.Dense(84, activation="relu"),
+        keras.layers.Dense(n_classes, activation="softmax"),
+    ])
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    return model

@@ -1,0 +1,12 @@
+"""Q6 one mistake: the base is not frozen."""
+from td_convnets_reference import *  # noqa: F403
+
+import keras
+
+
+def build_transfer_model(base_model):
+    """Q6: no trainable = False."""
+    model = keras.Sequential([base_model, keras.layers.Flatten(),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
