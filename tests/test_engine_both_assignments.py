@@ -109,8 +109,10 @@ def test_the_frozen_base_flag_game_is_judged_on_weights() -> None:
     want = first_build("td_convnets", "q6")
     got = copy.deepcopy(want)
     got["builds"][0]["model"]["base"]["trainable"] = 16  # batch normalisation set trainable again
-    ctx = JudgeContext("q6")
-    verdict = lay.check_base_trainable(ctx, want, got, build=0)
+    verdict = lay.check_base_trainable(JudgeContext("q6"), want, got, build=0)
+    assert verdict.message == "Q6: trainable parameters of the base model — expected 0, got 16."
+    own = JudgeContext("q6", messages=assignment_messages("grader.td_convnets.messages"))
+    verdict = lay.check_base_trainable(own, want, got, build=0)  # the lab names its argument
     assert verdict.message == "Q6: trainable parameters of base_model — expected 0, got 16."
 
 

@@ -131,7 +131,7 @@ def check_uses_base(ctx: JudgeContext, expected: dict, actual: dict, build: int)
     """The returned model is built on the given base network (it holds all its weights)."""
     label, _, got = _models(ctx, expected, actual, build)
     used = bool((got.get("base") or {}).get("used"))
-    return ctx.compare(label, "base_model", True, used, shown_expected=ctx.t("value.base_used"),
+    return ctx.compare(label, ctx.t("what.base"), True, used, shown_expected=ctx.t("value.base_used"),
                        shown_actual=ctx.t("value.base_used" if used else "value.base_not_used"))
 
 

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
+        # the engine says "the base model"; this lab names its argument
+        "what.base": "base_model",
+        "what.added_layers": "layers added after base_model",
+        "what.base_trainable": "trainable parameters of base_model",
+        "what.base_changed": "parameters of base_model changed",
+        "value.base_unused": "base_model is not used by the returned model",
         "note.model_built_by_grader": "{where}: the model had no input shape; the grader built it with input_shape={input_shape}. Add keras.Input(shape=input_shape) to build it yourself.",
         "value.form.preprocess_input": "keras.applications.resnet50.preprocess_input",
         "value.form.divided_by_255": "pixels divided by 255 (not ResNet50's preprocessing)",
@@ -19,6 +25,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hint.q7.check_optimizer": "model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), …).",
     },
     "fr": {
+        "what.base": "base_model",
+        "what.added_layers": "couches ajoutées après base_model",
+        "what.base_trainable": "paramètres entraînables de base_model",
+        "what.base_changed": "paramètres de base_model modifiés",
+        "value.base_unused": "base_model n'est pas utilisé par le modèle renvoyé",
         "note.model_built_by_grader": "{where} : le modèle n'avait pas de forme d'entrée ; le correcteur l'a construit avec input_shape={input_shape}. Ajoutez keras.Input(shape=input_shape) pour le construire vous-même.",
         "value.form.preprocess_input": "keras.applications.resnet50.preprocess_input",
         "value.form.divided_by_255": "pixels divisés par 255 (pas le prétraitement de ResNet50)",
