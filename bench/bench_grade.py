@@ -1,8 +1,10 @@
-"""Benchmark: `grade q4` and a full grading of the reference, as ratios to `import keras`.
+"""Benchmark: one question and a full grading of an assignment's reference, as ratios to `import keras`.
 
-Run: python bench/bench_grade.py [--repeat 3] [--write bench/GRADE_RESULTS.md]
-All three commands run on this machine in this run; ratios, not seconds, are the result
-(targets from the issue: grade q4 ≤ 1.3×, full grading ≤ 6×).
+Run: python bench/bench_grade.py [--assignment td_keras_mlp] [--question q4] [--repeat 3]
+                                 [--write bench/GRADE_RESULTS.md]
+     python bench/bench_grade.py --assignment td_convnets --question q3 --write bench/CONVNETS_RESULTS.md
+Every command runs on this machine in this run, interleaved, so that machine noise hits them
+alike; ratios, not seconds, are the result (targets: one question ≤ 1.3×, full grading ≤ 6×).
 """
 
 from __future__ import annotations
@@ -17,8 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT / "reference" / "td_keras_mlp"
-TARGETS = {"grade q4": 1.3, "grade (all 14)": 6.0}
+TARGETS = {"question": 1.3, "all": 6.0}
 
 
 def timed(command: list[str], cwd: Path) -> float:
@@ -35,31 +36,38 @@ def timed(command: list[str], cwd: Path) -> float:
 def main() -> int:
     """Time the baseline and the two grading commands, interleaved, and print the ratios."""
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--assignment", default="td_keras_mlp")
+    parser.add_argument("--question", default="q4")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--write", type=Path, help="write a markdown table here")
     args = parser.parse_args()
+    reference = ROOT / "reference" / args.assignment
+    grade = [sys.executable, "-m", "grader.cli", "--no-color", "--assignment", args.assignment]
     commands = {
-        "import keras": [sys.executable, "-c", "import keras"],
-        "grade q4": [sys.executable, "-m", "grader.cli", "q4", "--no-color"],
-        "grade (all 14)": [sys.executable, "-m", "grader.cli", "--no-color"],
+        "import keras": ([sys.executable, "-c", "import keras"], None),
+        f"grade {args.question}": ([*grade, args.question], TARGETS["question"]),
+        "grade (all)": (grade, TARGETS["all"]),
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(args.repeat):  # interleaved, so that machine noise hits every command alike
-        for name, command in commands.items():
-            times[name].append(timed(command, REFERENCE))
+    for _ in range(args.repeat):
+        for name, (command, _) in commands.items():
+            times[name].append(timed(command, reference))
     baseline = statistics.median(times["import keras"])
-    lines = ["| command | median s | ratio to `import keras` | target |",
-             "|---|---|---|---|"]
+    lines = [f"| command ({args.assignment} reference) | runs s | median s | ratio to "
+             "`import keras` | target |", "|---|---|---|---|---|"]
     for name, values in times.items():
-        ratio = statistics.median(values) / baseline
-        target = f"≤ {TARGETS[name]}×" if name in TARGETS else "baseline"
-        lines.append(f"| `{name}` | {statistics.median(values):.2f} | {ratio:.2f}× | {target} |")
+        target = commands[name][1]
+        runs = ", ".join(f"{v:.1f}" for v in values)
+        lines.append(f"| `{name}` | {runs} | {statistics.median(values):.2f} | "
+                     f"{statistics.median(values) / baseline:.2f}× | "
+                     f"{f'≤ {target}×' if target else 'baseline'} |")
     header = (f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-              f"{platform.python_version()}; {args.repeat} interleaved runs, medians.")
+              f"{platform.python_version()}; {args.repeat} interleaved runs, medians; load "
+              f"average before: {os.getloadavg()[0]:.1f}.")
     text = header + "\n\n" + "\n".join(lines) + "\n"
     print(text)
     if args.write:
-        args.write.write_text("# grade benchmark\n\n" + text, encoding="utf-8")
+        args.write.write_text(f"# grade benchmark: {args.assignment}\n\n" + text, encoding="utf-8")
     return 0
 
 
