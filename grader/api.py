@@ -60,9 +60,10 @@ def selected_questions(assignment: Assignment, ids: Sequence[str]) -> list[Quest
     return [q for q in assignment.questions if q.id in wanted]
 
 
-def preload_modules(questions: Sequence[Question]) -> list[str]:
-    """Return the modules the warm worker should import for these questions."""
-    modules = ["keras"]
+def preload_modules(assignment: Assignment, questions: Sequence[Question]) -> list[str]:
+    """Return the modules the warm worker should import for these questions: keras, the
+    assignment's observers (forked children then inherit them) and the questions' own."""
+    modules = ["keras", assignment.plugin.observers_module]
     for question in questions:
         modules += [m for m in question.preload if m not in modules]
     return modules
@@ -110,7 +111,7 @@ def grade(submission: Path, options: GradeOptions | None = None,
     public = {q.id: q.arg_sets[:1] if q.id in hidden else q.arg_sets for q in questions}
     expected = load_expected(assignment, reference_dir)
     hidden_expected = load_cached(hidden_key(assignment, reference_dir)) if hidden else {}
-    preload = preload_modules(questions) + (["IPython.core.inputtransformer2"]  # %magic cells
+    preload = preload_modules(assignment, questions) + (["IPython.core.inputtransformer2"]  # %magic cells
                                             if file.suffix == ".ipynb" else [])
     with nullcontext(worker) if worker else WarmWorker(preload) as worker:
         import_job = make_job(IMPORT_JOB, IMPORT_JOB, "", str(file), assignment, options.run,
@@ -277,7 +278,7 @@ def regenerate_expected(assignment: Assignment, reference_dir: Path | None = Non
     if reference_dir is None:
         raise FileNotFoundError("the reference solution is not here: give --reference DIR")
     questions = list(assignment.questions)
-    with WarmWorker(preload=preload_modules(questions)) as worker:
+    with WarmWorker(preload=preload_modules(assignment, questions)) as worker:
         observations = observe_reference(worker, assignment, reference_dir, questions,
                                          run or RunOptions())
     failed = [o.question for o in observations

@@ -111,8 +111,9 @@ class GraderSession:
                 self._worker.close()
             self._worker, self._owned = None, True
         if self._worker is None:
-            questions = load_assignment(self.assignment_name()).questions
-            self._worker = WarmWorker(preload_modules(questions) + list(NOTEBOOK_PRELOAD))
+            assignment = load_assignment(self.assignment_name())
+            self._worker = WarmWorker(preload_modules(assignment, assignment.questions)
+                                      + list(NOTEBOOK_PRELOAD))
         return self._worker
 
     def grade(self, questions: Sequence[str] = (), lang: str | None = None,

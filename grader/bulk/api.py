@@ -94,7 +94,7 @@ def prepare_expected(assignment: Assignment, options: GradeOptions) -> str | Non
     questions = selected_questions(assignment, options.questions)
     missing = [q for q in questions if q.id not in expected.observations]
     if missing and reference_dir is not None and expected.key:
-        with WarmWorker(preload_modules(missing)) as worker:
+        with WarmWorker(preload_modules(assignment, missing)) as worker:
             store_expected(expected.key,
                            observe_reference(worker, assignment, reference_dir, missing, options.run))
     if not options.instructor or reference_dir is None:
@@ -103,7 +103,7 @@ def prepare_expected(assignment: Assignment, options: GradeOptions) -> str | Non
     key = hidden_key(assignment, reference_dir)
     unseen = [q for q in questions if q.id in hidden and q.id not in load_cached(key)]
     if unseen:
-        with WarmWorker(preload_modules(unseen)) as worker:
+        with WarmWorker(preload_modules(assignment, unseen)) as worker:
             store_expected(key, observe_reference(worker, assignment, reference_dir, unseen,
                                                   options.run, hidden))
     return expected.key

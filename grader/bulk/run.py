@@ -39,7 +39,8 @@ class Batch:
     @property
     def preload(self) -> list[str]:
         """Return the modules a warm worker should import for these questions."""
-        return preload_modules(selected_questions(self.assignment, self.options.questions))
+        return preload_modules(self.assignment,
+                               selected_questions(self.assignment, self.options.questions))
 
     def failure(self, task: Task, detail: str) -> GradeReport:
         """The report of a task the grader failed on."""
