@@ -380,17 +380,21 @@ def test_pytest_plugin_runs_one_test_per_question(tmp_path: Path) -> None:
     assert "✓ Q4: number of Dense layers" in out["bad"] and "Traceback" not in out["bad"]
 
 
-def test_plain_pytest_in_the_assignment_folder_grades(tmp_path: Path) -> None:
-    folder = tmp_path / "td_keras_mlp"
-    shutil.copytree(STARTER_DIR, folder)
-    (folder / "td_keras.ipynb").unlink()  # the .py is the one being worked on
-    shutil.copy(REFERENCE, folder / "td_keras.py")
+@pytest.mark.parametrize("name,module,question,deselected", [
+    ("td_keras_mlp", "td_keras", "q13", 13), ("td_convnets", "td_convnets", "q3", 7)])
+def test_plain_pytest_in_the_assignment_folder_grades(tmp_path: Path, name: str, module: str,
+                                                      question: str, deselected: int) -> None:
+    folder = tmp_path / name
+    shutil.copytree(ROOT / "assignments" / name, folder)
+    (folder / f"{module}.ipynb").unlink()  # the .py is the one being worked on
+    shutil.copy(ROOT / "reference" / name / f"{module}.py", folder / f"{module}.py")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8", "LC_ALL": ""}
     done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
-                           *plugin_args(), "-q", "-k", "q13"], cwd=folder, env=env, text=True,
+                           *plugin_args(), "-q", "-k", question], cwd=folder, env=env, text=True,
                           capture_output=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 passed, 13 deselected" in done.stdout  # the shipped pytest.ini asks for grading
+    # the shipped pytest.ini asks for grading; the assignment comes from the file's name
+    assert f"1 passed, {deselected} deselected" in done.stdout
 
 
 def test_pytest_plugin_is_inactive_unless_asked(tmp_path: Path) -> None:
