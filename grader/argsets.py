@@ -14,10 +14,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from grader.model import ERROR, Failure, Observation, Status
+from grader.model import CLAIMABLE_STATUSES, ERROR, Failure, Observation, Status
 
 HIDDEN_FILE = "hidden_args.toml"
-CLAIMABLE = frozenset({Status.OK, Status.NOT_IMPLEMENTED, Status.ERROR, Status.MEMORY})
 FIRST_SET = "public-1"
 
 
@@ -93,7 +92,7 @@ def _one_set(observation: Observation, arg_set: ArgSet, entry: Any) -> Observati
     """Rebuild the observation of one set from its entry."""
     base = replace(observation, data={}, failure=None)
     if (not isinstance(entry, dict) or entry.get("args") != arg_set.args
-            or entry.get("status") not in CLAIMABLE):
+            or entry.get("status") not in CLAIMABLE_STATUSES):
         failure = Failure("observe", "MissingResult",
                           f"no readable result for the arguments {arg_set.args}", arg_set.id)
         return replace(base, status=ERROR, failure=failure)

@@ -128,15 +128,15 @@ def failure_message(status: str, failure: Failure | None, lang: str) -> str:
 
 
 def observation_notes(rubric: ModuleType, observation: Observation, lang: str,
-                      messages: Catalog | None = None) -> tuple[str, ...]:
-    """Translate the notes attached to an observation (truncated output, keras bugs…)."""
+                      messages: Catalog | None = None, readable: bool = True) -> tuple[str, ...]:
+    """Translate the notes attached to an observation (truncated output, keras bugs…); the
+    rubric's notes only for a `readable` claim (one of the declared types)."""
     texts = []
     for note in observation.notes:
         key, _, value = note.partition(":")
         texts.append(translate(lang, f"note.{key}", count=value))
     notes = getattr(rubric, "notes", None)  # optional hook (grader/contract.py)
-    if (observation.status == Status.OK and notes is not None
-            and first_problem(observation.data) is None):  # a malformed claim gets no notes
+    if observation.status == Status.OK and notes is not None and readable:
         texts += [translate(lang, key, messages, **params)
                   for key, params in notes(observation.question, observation.data)]
     return tuple(texts)
@@ -149,8 +149,10 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
     rubric = load_rubric(assignment)
     messages = assignment_messages(assignment.plugin.messages_module)
     first = actual[sets[0].id]
-    notes = tuple(dict.fromkeys(n for s in sets for n in observation_notes(rubric, actual[s.id],
-                                                                            lang, messages)))
+    problems = {s.id: first_problem(actual[s.id].data) if actual[s.id].status == Status.OK
+                else None for s in sets}  # the claim against its declared types, once
+    notes = tuple(dict.fromkeys(n for s in sets for n in observation_notes(
+        rubric, actual[s.id], lang, messages, problems[s.id] is None)))
     base = {"id": question.id, "title": question.title(lang), "max_score": question.points,
             "notes": notes, "output": first.output, "duration": round(first.duration, 3)}
     if all(actual[s.id].status != Status.OK for s in sets):
@@ -167,7 +169,7 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
     message, failure = "", None
     for arg_set in sets:
         want, got = expected[arg_set.id].data, actual[arg_set.id]
-        problem = first_problem(got.data) if got.status == Status.OK else None
+        problem = problems[arg_set.id]
         if problem is not None:  # the claim is not of the declared types (grader/observations.py)
             got = replace(got, status=ERROR, failure=Failure(
                 "observe", MALFORMED, problem_text(problem, lang), arg_set.id))

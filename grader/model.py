@@ -35,6 +35,8 @@ PASSED, FAILED, SKIPPED = Status.PASSED, Status.FAILED, Status.SKIPPED
 NOT_IMPLEMENTED, ERROR, TIMEOUT = Status.NOT_IMPLEMENTED, Status.ERROR, Status.TIMEOUT
 MEMORY, CRASHED, GRADER_ERROR = Status.MEMORY, Status.CRASHED, Status.GRADER_ERROR
 STUDENT_FAULTS = frozenset({FAILED, NOT_IMPLEMENTED, ERROR, TIMEOUT, MEMORY, CRASHED})
+CLAIMABLE_STATUSES = frozenset({Status.OK, NOT_IMPLEMENTED, ERROR, MEMORY})
+"""What a child may say of its own job; every other status is the supervisor's to give."""
 OBSERVATION_STATUSES = frozenset({Status.OK, NOT_IMPLEMENTED, ERROR, TIMEOUT, MEMORY, CRASHED,
                                   GRADER_ERROR})
 

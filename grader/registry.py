@@ -8,6 +8,8 @@ course ships its own assignment as a package whose `pyproject.toml` declares
 from __future__ import annotations
 
 import importlib
+import os
+import zipfile
 from importlib import metadata
 from pathlib import Path
 
@@ -59,11 +61,11 @@ def find_plugin(name: str) -> AssignmentPlugin:
     return plugins[name]
 
 
-def module_name(plugin: AssignmentPlugin) -> str:
-    """Return the submission's module name, read from the assignment's table."""
+def modules(plugins: dict[str, AssignmentPlugin]) -> dict[str, str]:
+    """Return each assignment's submission module name, read once from its table."""
     from grader.assignment import load_assignment
 
-    return load_assignment(plugin).module
+    return {name: load_assignment(plugin).module for name, plugin in plugins.items()}
 
 
 def plugin_for_submission(path: Path) -> AssignmentPlugin:
@@ -74,22 +76,22 @@ def plugin_for_submission(path: Path) -> AssignmentPlugin:
     if not path.exists():
         raise UnknownAssignment(f"{path} does not exist")
     plugins = registered()
+    names = modules(plugins)
     candidates: list[tuple[float, AssignmentPlugin]] = []
-    for plugin in plugins.values():
-        module = module_name(plugin)
+    for name, module in names.items():
         if path.is_file():
             if path.stem == module and path.suffix in SUFFIXES:
-                return plugin
+                return plugins[name]
             continue
         for suffix in SUFFIXES:
             file = path / f"{module}{suffix}"
             if file.is_file():
-                candidates.append((file.stat().st_mtime, plugin))
+                candidates.append((file.stat().st_mtime, plugins[name]))
     if candidates:
         return max(candidates, key=lambda c: c[0])[1]
-    modules = " or ".join(f"{module_name(p)}.py" for p in plugins.values())
+    looked = " or ".join(f"{module}.py" for module in names.values())
     raise UnknownAssignment(
-        f"no submission of a known assignment in {path} (looked for {modules}, or a notebook); "
+        f"no submission of a known assignment in {path} (looked for {looked}, or a notebook); "
         "name the assignment with --assignment NAME")
 
 
@@ -97,24 +99,22 @@ def plugin_for_functions(names: set[str]) -> AssignmentPlugin:
     """Return the assignment most of whose graded functions are among `names` (a kernel's)."""
     from grader.assignment import load_assignment
 
+    plugins = registered()
     scores = {}
-    for plugin in registered().values():
+    for name, plugin in plugins.items():
         functions = {q.function for q in load_assignment(plugin).questions}
-        scores[plugin.name] = len(functions & names) / max(len(functions), 1)
+        scores[name] = len(functions & names) / max(len(functions), 1)
     best = max(scores, key=lambda name: scores[name], default=None)
     if best is None or scores[best] == 0:
         raise UnknownAssignment("no function of a known assignment is defined here; name the "
                                 "assignment with --assignment NAME")
-    return registered()[best]
+    return plugins[best]
 
 
 def guess_for_class(path: Path) -> AssignmentPlugin:
     """Return the assignment most of a class's submissions belong to (a folder or an LMS zip)."""
-    import os
-    import zipfile
-
     plugins = registered()
-    files = {f"{module_name(p)}{s}": p for p in plugins.values() for s in SUFFIXES}
+    files = {f"{module}{s}": name for name, module in modules(plugins).items() for s in SUFFIXES}
     names: list[str] = []
     if path.is_file() and zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
@@ -127,7 +127,7 @@ def guess_for_class(path: Path) -> AssignmentPlugin:
     counts: dict[str, int] = {}
     for name in names:
         if name in files:
-            counts[files[name].name] = counts.get(files[name].name, 0) + 1
+            counts[files[name]] = counts.get(files[name], 0) + 1
     if not counts:
         raise UnknownAssignment(f"no submission of a known assignment in {path} "
                                 f"(looked for {', '.join(sorted(files))}); name the assignment "

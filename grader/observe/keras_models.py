@@ -260,8 +260,7 @@ def training_step(model: keras.Model, x: np.ndarray, y: np.ndarray,
     """
     weights = list(keras.layers.Layer.weights.fget(model))
     weights_before = [keras.ops.convert_to_numpy(v).copy() for v in weights]
-    variables = _variables(model)
-    before = [keras.ops.convert_to_numpy(v).copy() for v in variables]
+    trainable = {id(v) for v in _variables(model)}
     eager = None
     try:
         eager = model.run_eagerly
@@ -273,13 +272,11 @@ def training_step(model: keras.Model, x: np.ndarray, y: np.ndarray,
         if eager is not None:
             model.run_eagerly = eager
         model.train_function = None  # the next fit builds its own (traced) step
-    after = [keras.ops.convert_to_numpy(v) for v in variables]
-    changed = any(not np.array_equal(a, b) for a, b in zip(before, after, strict=True))
     moved = [w for w, b in zip(weights, weights_before, strict=True)
              if not np.array_equal(keras.ops.convert_to_numpy(w), b)]
     for variable, value in zip(weights, weights_before, strict=True):
         variable.assign(value)
-    info: dict[str, Any] = {"trained": changed, "train_error": "",
+    info: dict[str, Any] = {"trained": any(id(w) in trainable for w in moved), "train_error": "",
                             "changed_params": sum(_size(w) for w in moved)}
     if groups:
         info["changed_by_group"] = {name: sum(_size(w) for w in moved if id(w) in ids)

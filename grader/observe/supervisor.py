@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.jobs import Budgets, Job
-from grader.model import Failure, Frame, Observation, Status
+from grader.model import CLAIMABLE_STATUSES, Failure, Frame, Observation, Status
 from grader.observe import limits
 from grader.observe.child import observe
 from grader.observe.context import ObserveContext, dumps
@@ -40,7 +40,6 @@ from grader.observe.workspace import CopyReport, copy_submission, give_to
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAX_RESULT_BYTES = 16 * 1024 * 1024
-CLAIMABLE_STATUSES = frozenset({Status.OK, Status.NOT_IMPLEMENTED, Status.ERROR, Status.MEMORY})
 KEPT_VARIABLES = frozenset({"PATH", "LANG", "LANGUAGE", "TZ", "PYTHONHASHSEED", "KERAS_BACKEND",
                             "MPLBACKEND", "PYTHONPATH", "VIRTUAL_ENV"})
 KEPT_PREFIXES = ("LC_", "TF_", "OMP_", "OPENBLAS_", "MKL_")
