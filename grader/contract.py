@@ -68,7 +68,7 @@ class Observer(Protocol):
 
 
 RubricEntry = Callable[[dict[str, Any]], Iterator[Check]]
-Notes = Callable[[str, dict[str, Any]], list[tuple[str, dict[str, Any]]]]
+"""Picks the checks of one question for the reference's data of one argument set."""
 
 
 class ContractError(ValueError):

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.contract import Observer
 from grader.observe.arrays import describe_array
 from grader.observe.context import ObserveContext
 from grader.observe.keras_models import describe_model
@@ -238,5 +239,4 @@ def observe_q8(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) ->
     return data
 
 
-Observer = Callable[[ModuleType, ObserveContext, dict[str, Any]], dict[str, Any]]
 OBSERVERS: dict[str, Observer] = {f"q{i}": globals()[f"observe_q{i}"] for i in range(1, 9)}

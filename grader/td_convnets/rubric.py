@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
@@ -11,6 +11,7 @@ from grader.checks import layers as lay
 from grader.checks import models as mdl
 from grader.checks import runs
 from grader.checks.base import Check
+from grader.contract import RubricEntry
 
 # Per-question settings: tolerances and thresholds live here, not in the checks.
 SETTINGS: dict[str, dict[str, Any]] = {
@@ -133,7 +134,7 @@ def q8(expected: dict) -> Iterator[Check]:
     yield partial(runs.check_learns, **SETTINGS["q8"])
 
 
-RUBRIC: dict[str, Callable[[dict], Iterator[Check]]] = {
+RUBRIC: dict[str, RubricEntry] = {
     f"q{i}": globals()[f"q{i}"] for i in range(1, 9)
 }
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.contract import Observer
 from grader.observe.context import ObserveContext, jsonable
 from grader.observe.keras_models import describe_model
 
@@ -330,5 +331,4 @@ def observe_q14(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -
                           args["epochs"], args["cv"], args.get("candidates", True))
 
 
-Observer = Callable[[ModuleType, ObserveContext, dict[str, Any]], dict[str, Any]]
 OBSERVERS: dict[str, Observer] = {f"q{i}": globals()[f"observe_q{i}"] for i in range(1, 15)}

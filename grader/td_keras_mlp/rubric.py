@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
@@ -10,6 +10,7 @@ from grader.checks import estimators as est
 from grader.checks import models as mdl
 from grader.checks import runs
 from grader.checks.base import Check
+from grader.contract import RubricEntry
 
 # Per-question settings: tolerances and thresholds live here, not in the checks.
 SETTINGS: dict[str, dict[str, Any]] = {
@@ -166,7 +167,7 @@ def q14(expected: dict) -> Iterator[Check]:
     yield est.check_regression_scoring
 
 
-RUBRIC: dict[str, Callable[[dict], Iterator[Check]]] = {
+RUBRIC: dict[str, RubricEntry] = {
     f"q{i}": globals()[f"q{i}"] for i in range(1, 15)
 }
 
