@@ -11,6 +11,7 @@ from typing import Any
 from grader.jobs import Job
 from grader.model import Failure, Observation, Status
 from grader.notebook import NotebookError, notebook_summary
+from grader.observe import fast_data
 from grader.observe.context import ObserveContext, StudentCodeError, dumps
 from grader.observe.failures import exception_message, failure_from_exception, failure_json
 from grader.submission import import_submission
@@ -43,6 +44,7 @@ def observe(job: Job, ctx: ObserveContext) -> Observation:
     install_data = getattr(observers, "install_data", None)  # optional hook
     if install_data is not None:
         install_data(ctx)
+    fast_data.install()  # before the submission: its own fits at import get the same pipeline
     sys.path.insert(0, str(ctx.workdir))
     os.chdir(ctx.workdir)
     submission_file = ctx.workdir / f"{job.module}{job.submission.suffix}"
