@@ -108,7 +108,7 @@ def grade(submission: Path, options: GradeOptions | None = None,
                                               if options.use_reference else None)
     refuse_visible_reference(assignment, reference_dir)
     hidden = instructor_sets(questions, reference_dir) if options.instructor else {}
-    public = {q.id: q.arg_sets[:1] if q.id in hidden else q.arg_sets for q in questions}
+    public = {q.id: q.instructor_public_sets(q.id in hidden) for q in questions}
     expected = load_expected(assignment, reference_dir)
     hidden_expected = load_cached(hidden_key(assignment, reference_dir)) if hidden else {}
     preload = preload_modules(assignment, questions) + (["IPython.core.inputtransformer2"]  # %magic cells

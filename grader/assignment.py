@@ -17,7 +17,7 @@ TOP_KEYS = {"name": True, "module": True, "title_en": False, "title_fr": False,
             "default_timeout": False, "questions": True}
 QUESTION_KEYS = {"id": True, "function": True, "points": True, "title_en": True, "title_fr": True,
                  "timeout": False, "preload": False, "eager": False, "criteria": True,
-                 "args": False, "show_layers": False}
+                 "args": False, "show_layers": False, "hidden_only": False}
 CRITERION_KEYS = {"id": True, "points": True, "title_en": True, "title_fr": True, "checks": True,
                   "subject": False}
 
@@ -60,6 +60,15 @@ class Question:
     arg_sets: tuple[ArgSet, ...] = (ArgSet("public-1", {}),)  # the public argument sets
     show_layers: bool = False  # the report always shows the model's layer table (not only on a
     # difference): its kinds, settings, output shapes and parameters, beside the reference's
+    hidden_only: bool = False  # instructor grading observes only the hidden sets, not also the
+    # contract's call (for costly questions whose hidden sets check all the public ones do)
+
+    def instructor_public_sets(self, has_hidden: bool) -> tuple[ArgSet, ...]:
+        """Return the public sets instructor grading observes besides the hidden ones: the
+        contract's call, or none for a `hidden_only` question (all of them without hidden sets)."""
+        if not has_hidden:
+            return self.arg_sets
+        return () if self.hidden_only else self.arg_sets[:1]
 
     def title(self, lang: str) -> str:
         """Return the title in the given language."""
@@ -145,6 +154,7 @@ def _question(q: dict[str, Any], where: str, default_timeout: float) -> Question
         criteria=criteria,
         arg_sets=_arg_sets(q.get("args", []), f"{where}.args"),
         show_layers=bool(q.get("show_layers", False)),
+        hidden_only=bool(q.get("hidden_only", False)),
     )
 
 
