@@ -24,7 +24,9 @@ from grader.observe.keras_models import describe_model
 ARRAYS = ("x_train", "x_test", "y_train", "y_test")
 RESNET_MEAN_RGB = np.array([123.68, 116.779, 103.939], dtype="float32")
 STRIPES_TRAIN, STRIPES_TEST = 64, 32
-STRIPES_EPOCHS, STRIPES_BATCH = 6, 16
+# 15 epochs: a small CNN without pooling reached 0.62–1.0 test accuracy over five seeds after 6
+# epochs (the verdict hung on the shuffle order), 1.0 at every seed after 15.
+STRIPES_EPOCHS, STRIPES_BATCH = 15, 16
 
 
 def load_raw_mnist(assignment_dir: Path) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
