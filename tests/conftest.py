@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,6 +23,13 @@ VARIANTS = Path(__file__).resolve().parent / "variants"
 PRELOAD = ("keras", "sklearn.model_selection", "matplotlib.pyplot")
 UNSHARE_PROBE = ("import ctypes, sys; libc = ctypes.CDLL(None, use_errno=True); "
                  "sys.exit(libc.unshare(0x20000000 | 0x00020000))")  # CLONE_NEWPID | CLONE_NEWNS
+
+
+def interruptible() -> None:
+    """In a child about to exec: let Ctrl-C (SIGINT) stop it, as in a terminal. A suite started
+    as a background job (`cmd &` in a script) passes SIGINT on ignored, which Python keeps."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
 
 def namespaces_allowed() -> bool:

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import bulk_safety, namespaces_allowed
+from conftest import bulk_safety, interruptible, namespaces_allowed
 
 from grader.bulk.cache import ResultCache, submission_digest, submission_files
 from grader.bulk.inputs import InputError, Student, discover, extract_zip, slugify
@@ -381,8 +381,8 @@ def test_dask_cluster_gives_the_same_grades(folder_run, class_dir: Path, tmp_pat
 def _interrupt_after(args: list[str], cache: ResultCache, entries: int, sig: signal.Signals
                      ) -> subprocess.Popen:
     """Start a bulk run and send `sig` to it (and its warm worker) once `entries` are cached."""
-    run = subprocess.Popen(args, cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
+    run = subprocess.Popen(args, cwd=ROOT, start_new_session=True, preexec_fn=interruptible,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + RUN_TIMEOUT
     while len(cache.stored()) < entries and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -29,7 +29,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import bulk_safety
+from conftest import bulk_safety, interruptible
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -361,6 +361,7 @@ def test_a_stopped_grade_leaves_no_worker_behind(tmp_path: Path, command: str,
             ["bulk", *bulk_safety(), str(tmp_path / "class"), "--out", str(tmp_path / "out"), "-q", "q1",
              "--workers", "1"])
     process = subprocess.Popen([sys.executable, "-m", "grader.cli", *args], cwd=ROOT,
+                               preexec_fn=interruptible,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
