@@ -44,6 +44,17 @@ def test_unshuffled_batches_are_keras_own() -> None:
         assert all(np.array_equal(a, b) for a, b in zip(mine, theirs, strict=True))
 
 
+def test_float64_inputs_come_out_in_keras_floatx() -> None:
+    """float64 arrays are cast to float32 as keras's own pipeline casts them; labels stay ints."""
+    x, y = data()
+    labels = np.arange(50) % 3
+    own = batches(ArrayDataAdapter(x.astype("float64"), labels, batch_size=16))
+    lean = list(fast_data.lean_dataset(ArrayDataAdapter(x.astype("float64"), labels,
+                                                        batch_size=16)))
+    assert [str(t.dtype) for t in own[0]] == ["float32", "int64"]
+    assert [t.dtype.name for t in lean[0]] == ["float32", "int64"]
+
+
 def test_shuffled_epochs_hold_every_sample_once_in_a_new_order(lean: None) -> None:
     """Shuffled: each epoch has keras's batch sizes, every sample once with its own target, and
     the order changes from one epoch to the next."""

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 LEAN_MAX_BYTES = 64 * 2**20  # from_tensor_slices embeds the arrays in the pipeline's graph
 
 
@@ -39,9 +41,9 @@ def install() -> bool:
 def lean_dataset(adapter: Any) -> Any | None:
     """Return the adapter's batches as from_tensor_slices → shuffle → batch, or None when its
     inputs are not plain arrays or it shuffles within batches."""
-    import numpy as np
     import tensorflow as tf
     from keras.src import tree
+    from keras.src.trainers.data_adapters import array_slicing
 
     shuffle = getattr(adapter, "_shuffle", None)
     inputs = getattr(adapter, "_inputs", None)
@@ -49,10 +51,12 @@ def lean_dataset(adapter: Any) -> Any | None:
     samples = getattr(adapter, "_num_samples", None)
     if shuffle == "batch" or inputs is None or not isinstance(batch_size, int) or not samples:
         return None
-    leaves = tree.flatten(inputs)
-    if not leaves or not all(isinstance(x, np.ndarray) and x.dtype != object for x in leaves):
+    if not _plain_arrays(tree.flatten(inputs)):
         return None
-    if sum(x.nbytes for x in leaves) > LEAN_MAX_BYTES:
+    # as keras's own pipeline does: floats in floatx (float64 → float32)
+    inputs = array_slicing.convert_to_sliceable(inputs, target_backend="tensorflow")
+    leaves = tree.flatten(inputs)
+    if not _plain_arrays(leaves) or sum(x.nbytes for x in leaves) > LEAN_MAX_BYTES:
         return None
     dataset = tf.data.Dataset.from_tensor_slices(tree.lists_to_tuples(inputs))
     if shuffle:
@@ -60,3 +64,8 @@ def lean_dataset(adapter: Any) -> Any | None:
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     return dataset.batch(batch_size).with_options(options)
+
+
+def _plain_arrays(leaves: list[Any]) -> bool:
+    """Whether every input is a numpy array of numbers (not objects), and there is one."""
+    return bool(leaves) and all(isinstance(x, np.ndarray) and x.dtype != object for x in leaves)
