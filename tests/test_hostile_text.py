@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 from conftest import bulk_safety, interruptible
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from grader.bulk.inputs import Student, discover
@@ -182,6 +182,7 @@ moodle_names = st.text(st.characters(exclude_categories=("Cs",), exclude_charact
 @settings(max_examples=25, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(names=st.lists(moodle_names, min_size=1, max_size=5))
+@example(names=[".", ".Anne", "./x"])  # found by CI: a name starting with "." was dropped
 def test_moodle_zip_loses_no_participant_whatever_the_names(names: list[str],
                                                              tmp_path_factory) -> None:
     assume(all(n.strip() and "_assign" not in n for n in names))
@@ -197,6 +198,20 @@ def test_moodle_zip_loses_no_participant_whatever_the_names(names: list[str],
     for number, name in enumerate(names, start=100):
         assert by_id[str(number)].student.name == clean_text(name.strip(), newlines=False)
         assert by_id[str(number)].file is not None
+
+
+def test_macos_junk_in_a_moodle_zip_is_no_participant(tmp_path: Path) -> None:
+    """macOS adds __MACOSX/ copies and ._ files: neither becomes a student nor hides one."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        bundle.writestr("Anne Lee_100_assignsubmission_file_/td_keras.py", "x = 1\n")
+        bundle.writestr("__MACOSX/Anne Lee_100_assignsubmission_file_/._td_keras.py", "junk")
+        bundle.writestr("._Anne Lee_100_assignsubmission_file_td_keras.py", "junk")
+        bundle.writestr("._101_assignsubmission_file_/td_keras.py", "x = 1\n")  # named "."
+    (tmp_path / "class.zip").write_bytes(buffer.getvalue())
+    found = discover(tmp_path / "class.zip", tmp_path / "work", "td_keras")
+    assert sorted((s.student.moodle_id, s.student.name) for s in found.submissions) == [
+        ("100", "Anne Lee"), ("101", ".")]
 
 
 # End to end: real `grade` runs (each starts keras: a few seconds).

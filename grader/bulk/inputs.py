@@ -287,7 +287,8 @@ def _zip_entries(archive: Path, workdir: Path, limits: Limits, class_budget: Bud
             else:
                 label, _, inner = name.partition("/")
                 is_dir = "/" in name
-            if not _visible_name(label):
+            participant = bool(match and match["folder"]) and label.split("/")[0] not in SKIPPED
+            if not participant and not _visible_name(label):  # a participant named ".x" counts
                 continue
             groups.setdefault(label, (label, is_dir, []))[2].append((info, inner))
         entries = []
