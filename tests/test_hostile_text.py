@@ -214,6 +214,17 @@ def test_macos_junk_in_a_moodle_zip_is_no_participant(tmp_path: Path) -> None:
         ("100", "Anne Lee"), ("101", ".")]
 
 
+def test_a_class_folder_keeps_a_participant_named_with_a_dot(tmp_path: Path) -> None:
+    """An unzipped Moodle export: the participant "." is graded, .DS_Store is not a student."""
+    for label in ("Anne Lee_100_assignsubmission_file_", "._101_assignsubmission_file_"):
+        (tmp_path / "class" / label).mkdir(parents=True)
+        (tmp_path / "class" / label / "td_keras.py").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / "class" / ".DS_Store").write_bytes(b"junk")
+    found = discover(tmp_path / "class", tmp_path / "work", "td_keras")
+    assert sorted((s.student.moodle_id, s.student.name) for s in found.submissions) == [
+        ("100", "Anne Lee"), ("101", ".")]
+
+
 # End to end: real `grade` runs (each starts keras: a few seconds).
 
 HOSTILE_SOURCE = REFERENCE.replace(

@@ -97,14 +97,16 @@ def slugify(text: str) -> str:
     return slug[:60].strip("-") or "student"
 
 
-def _visible(path: Path) -> bool:
-    """Whether an entry is worth looking at (not hidden, not tooling)."""
-    return not path.name.startswith(".") and path.name not in SKIPPED
-
-
-def _visible_name(name: str) -> bool:
-    """Whether a top-level name of the input is worth looking at."""
+def _visible(name: str) -> bool:
+    """Whether a file or folder is worth looking at (not hidden, not tooling)."""
     return not name.startswith(".") and name not in SKIPPED
+
+
+def _visible_entry(label: str, folder: bool) -> bool:
+    """Whether a top-level entry of the class is worth looking at: a visible one, or a Moodle
+    participant's folder whatever the participant's name (".", ".Anne")."""
+    return _visible(label) or (folder and label.split("/")[0] not in SKIPPED
+                               and MOODLE_PATH.match(label + "/") is not None)
 
 
 def _short_hash(text: str) -> str:
@@ -149,14 +151,14 @@ def find_module_file(folder: Path, module: str) -> tuple[Path | None, tuple[str,
                 notes = (f"several submissions found; graded {found[0].relative_to(folder)}, "
                          f"not {others}",)
             return found[0], notes
-        level = sorted(c for d in level for c in d.iterdir() if c.is_dir() and _visible(c))
+        level = sorted(c for d in level for c in d.iterdir() if c.is_dir() and _visible(c.name))
     return None, ()
 
 
 def _loose_file(folder: Path) -> Path | None:
     """Return the only .py/.ipynb file of a folder (a student who renamed the module)."""
     files = [p for p in sorted(folder.rglob("*")) if p.suffix in SUFFIXES and p.is_file()
-             and all(_visible(Path(part)) for part in p.relative_to(folder).parts)]
+             and all(_visible(part) for part in p.relative_to(folder).parts)]
     return files[0] if len(files) == 1 else None
 
 
@@ -230,7 +232,7 @@ def _refused_note(refused: list[str]) -> tuple[str, ...]:
 def _folder_entries(root: Path, exclude: set[Path]) -> tuple[list[Entry], list[str]]:
     """Return one entry per visible child of the class folder, and the ignored ones."""
     entries, ignored = [], []
-    for path in sorted(p for p in root.iterdir() if _visible(p)):
+    for path in sorted(p for p in root.iterdir() if _visible_entry(p.name, p.is_dir())):
         if path.resolve() in exclude:
             continue
         if path.is_file() and path.suffix not in (*SUFFIXES, ".zip"):
@@ -287,8 +289,7 @@ def _zip_entries(archive: Path, workdir: Path, limits: Limits, class_budget: Bud
             else:
                 label, _, inner = name.partition("/")
                 is_dir = "/" in name
-            participant = bool(match and match["folder"]) and label.split("/")[0] not in SKIPPED
-            if not participant and not _visible_name(label):  # a participant named ".x" counts
+            if not _visible_entry(label, bool(match and match["folder"])):
                 continue
             groups.setdefault(label, (label, is_dir, []))[2].append((info, inner))
         entries = []
