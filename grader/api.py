@@ -15,7 +15,7 @@ from grader.judge import judge_question
 from grader.messages import translate
 from grader.model import ERROR, Failure, GradeReport, Observation, QuestionResult, Status
 from grader.notebook import broken_functions, error_note, notebook_notes
-from grader.observe.child import IMPORT_JOB
+from grader.observe.observer import IMPORT_JOB
 from grader.reference import (
     ExpectedSet,
     cache_key,
@@ -122,9 +122,11 @@ def grade(submission: Path, options: GradeOptions | None = None,
         jobs = []
         if reference_dir is not None:
             reference_file = str(find_submission(reference_dir, assignment.module))
-            missing = [q for q in questions if q.id not in expected.observations]
-            jobs += _jobs(missing, reference_file, assignment, options.run, public,
-                          REFERENCE_PREFIX)
+            # observed with every public set, whatever this run uses: the cache keeps them all
+            missing = [q for q in questions
+                       if not covers_sets(expected.observations.get(q.id), q.arg_sets)]
+            jobs += _jobs(missing, reference_file, assignment, options.run,
+                          {q.id: q.arg_sets for q in missing}, REFERENCE_PREFIX)
             unseen = [q for q in questions if q.id in hidden and q.id not in hidden_expected]
             jobs += _jobs(unseen, reference_file, assignment, options.run, hidden, HIDDEN_PREFIX)
         # a notebook cell that does not run costs only the questions whose functions it defines
@@ -198,6 +200,13 @@ def instructor_sets(questions: Sequence[Question], reference_dir: Path | None
             "instructor grading needs the reference solution and its hidden_args.toml "
             "(give --reference DIR)")
     return {q.id: hidden[q.id] for q in questions if q.id in hidden}
+
+
+def covers_sets(observation: Observation | None, sets: tuple[ArgSet, ...]) -> bool:
+    """Whether a reference observation holds a successful entry for every one of the sets."""
+    if observation is None or observation.status != Status.OK:
+        return False
+    return all(o.status == Status.OK for o in split_sets(observation, sets).values())
 
 
 def _split(observation: Observation | None, sets: tuple[ArgSet, ...]

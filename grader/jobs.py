@@ -27,7 +27,9 @@ class Budgets:
     output_bytes: int = 64 * 1024  # of printed output kept
     max_processes: int = 256  # processes the student's code may have alive at once
     file_mb: int = 512  # the largest file the student's code may write
+    disk_mb: int = 1024  # everything the job's folder may hold (where namespaces allow a tmpfs)
     isolate_network: bool = True
+    memory_cgroup: bool = True  # count memory in a cgroup of the job's own, where allowed
 
     @staticmethod
     def from_json(data: Any) -> Budgets:

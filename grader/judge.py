@@ -30,7 +30,7 @@ from grader.model import (
     QuestionResult,
     Status,
 )
-from grader.observations import Problem, first_problem
+from grader.observations import ECHOES, Problem, first_problem, with_trusted_echoes
 from grader.scoring import CriteriaError, question_score, score_criteria
 
 MALFORMED = "MalformedResult"
@@ -177,8 +177,10 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
             got = replace(got, status=ERROR, failure=Failure(
                 "observe", "ForeignResult", translate(lang, "q.foreign_calls"), arg_set.id))
         if got.status == Status.OK:
-            checks += run_checks(rubric, question.id, want, got.data, lang, arg_set, messages)
-            attachments = attachments or _attachments(question.id, want, got.data, lang,
+            trusted = with_trusted_echoes(got.data, want, ECHOES + tuple(
+                getattr(rubric, "ECHOES", ())))  # the expected side is never the claim's
+            checks += run_checks(rubric, question.id, want, trusted, lang, arg_set, messages)
+            attachments = attachments or _attachments(question.id, want, trusted, lang,
                                                       question.show_layers)
             continue
         status = got.status if got.status in STUDENT_FAULTS else ERROR

@@ -228,6 +228,54 @@ class Observed(TypedDict, total=False):
     arrays: dict[str, Array]
 
 
+ECHOES = ("samples", "epochs_asked", "batch_size_asked", "cv_asked", "params_target",
+          "builds[].args", "builds[].varies", "run.val_losses", "run.epochs_planned")
+"""Fields an observer writes from the job's own arguments, not from what the student's code did.
+
+They are never evidence: before any check reads a student's observation, `with_trusted_echoes`
+replaces them with the reference's observation of the same set, so a check cannot take its
+expected side from the claim. An assignment adds its own in its rubric's `ECHOES`."""
+
+
+def with_trusted_echoes(actual: dict[str, Any], expected: dict[str, Any],
+                        echoes: tuple[str, ...] = ECHOES) -> dict[str, Any]:
+    """Return the student's data with every echo field taken from the reference's (or dropped)."""
+    data = dict(actual)
+    for path in echoes:
+        head, _, rest = path.partition(".")
+        if head.endswith("[]"):
+            key = head[:-2]
+            mine, theirs = data.get(key), expected.get(key)
+            if isinstance(mine, list):
+                data[key] = [_replaced(item, theirs[i] if isinstance(theirs, list)
+                                       and i < len(theirs) else None, rest)
+                             for i, item in enumerate(mine)]
+        elif rest:
+            data[head] = _replaced(data.get(head), expected.get(head), rest)
+            if data[head] is None:
+                del data[head]
+        else:
+            _copy_field(data, expected, head)
+    return data
+
+
+def _replaced(mine: Any, theirs: Any, key: str) -> Any:
+    """Return `mine` (a dict) with `key` taken from `theirs` (dropped when theirs has none)."""
+    if not isinstance(mine, dict):
+        return mine
+    copy = dict(mine)
+    _copy_field(copy, theirs if isinstance(theirs, dict) else {}, key)
+    return copy
+
+
+def _copy_field(target: dict[str, Any], source: dict[str, Any], key: str) -> None:
+    """Set target[key] to source[key], or remove it when source has no such key."""
+    if key in source:
+        target[key] = source[key]
+    else:
+        target.pop(key, None)
+
+
 class Problem(NamedTuple):
     """Where a claim departs from its declaration: the path, what was expected, what came."""
 

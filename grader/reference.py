@@ -26,7 +26,8 @@ LIBRARIES = ("keras", "tensorflow-cpu", "tensorflow", "scikit-learn", "numpy", "
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The modules whose code decides what an observation contains (not how the sandbox runs it).
 OBSERVING_MODULES = ("keras_models.py", "estimators.py", "callbacks.py", "figures.py",
-                     "context.py", "arrays.py", "fast_data.py")
+                     "context.py", "arrays.py", "fast_data.py", "observer.py", "executor.py",
+                     "remote.py", "exchange.py", "fits.py", "probes.py")
 
 
 def library_versions() -> dict[str, str]:

@@ -40,6 +40,7 @@ class RunOptions:
     max_processes: int = Budgets.max_processes
     timeout_scale: float = 1.0
     isolate_network: bool = True
+    memory_cgroup: bool = True  # where the machine allows it (else the seccomp filter alone)
     notebook_mode: str = "definitions"  # "full": run every cell of a notebook (instructors)
 
 
@@ -89,8 +90,11 @@ class WarmWorker:
         by_id = {job["id"]: job for job in jobs}
         while queue or in_flight:
             while queue and in_flight < parallel:
-                try:
-                    self._process.stdin.write(json.dumps(queue.pop(0)) + "\n")
+                job = queue.pop(0)
+                header = {k: v for k, v in job.items() if k != "sets"}
+                try:  # the sets on a line of their own: the worker passes them on unread
+                    self._process.stdin.write(json.dumps(header) + "\n"
+                                              + json.dumps(job.get("sets", [])) + "\n")
                     self._process.stdin.flush()
                 except OSError as exc:  # BrokenPipeError: the worker was killed
                     raise WorkerError(f"the grading worker stopped ({exc})") from exc
@@ -215,7 +219,8 @@ def make_job(
     """Build the JSON job for one question of one submission, with its argument sets."""
     budgets = Budgets(timeout=timeout * options.timeout_scale, memory_mb=options.memory_mb,
                       output_bytes=options.output_bytes, max_processes=options.max_processes,
-                      isolate_network=options.isolate_network)
+                      isolate_network=options.isolate_network,
+                      memory_cgroup=options.memory_cgroup)
     return Job(id=job_id, question=question, function=function, assignment=assignment.name,
                observers=assignment.plugin.observers_module,
                assignment_dir=assignment.directory, submission=Path(submission),

@@ -272,26 +272,26 @@ def test_a_huge_file_fails_the_write_not_the_disk(grade_with, tmp_path: Path) ->
                               "(td_keras.py, line 7)")
 
 
-def test_a_supervisor_that_vanished_costs_its_question_only(tmp_path: Path) -> None:
+def test_a_supervisor_that_vanished_costs_its_question_only() -> None:
     from grader.model import Observation
     from grader.observe.worker import _finished
 
     job = {"id": "q3", "question": "q3", "function": "build_mlp"}
-    killed = _finished("a1", job, tmp_path)  # no result, no error: killed from outside
+    killed = _finished(job, b"")  # nothing on its result pipe: killed from outside
     assert killed["id"] == "q3"
     observation = Observation.from_json({k: v for k, v in killed.items() if k != "id"})
     assert (observation.status, observation.failure.where) == ("crashed", "build_mlp")
-    (tmp_path / "b2.err").write_text("Traceback …\nRuntimeError: boom\n", encoding="utf-8")
-    failed = _finished("b2", job, tmp_path)
+    failed = _finished(job, json.dumps({"error": "Traceback …\nRuntimeError: boom\n"}).encode())
     assert failed["status"] == "grader_error" and failed["failure"]["message"] == "RuntimeError: boom"
-    assert not (tmp_path / "b2.err").exists()  # read once: never another job's result
 
 
-def test_a_result_left_by_an_earlier_job_is_never_read_again(tmp_path: Path) -> None:
+def test_a_result_is_always_the_worker_s_own_job() -> None:
     from grader.observe.worker import _finished
 
-    (tmp_path / "c3.json").write_text('{"kind": "observation", "id": "_import"}', encoding="utf-8")
-    first = _finished("c3", {"id": "q1", "question": "q1", "function": "f"}, tmp_path)
-    assert first["id"] == "q1"  # the worker's own job id, whatever the file says
-    again = _finished("c3", {"id": "q2", "question": "q2", "function": "g"}, tmp_path)
-    assert again["status"] == "crashed" and again["id"] == "q2"
+    other = {"kind": "observation", "schema": 1, "question": "_import", "status": "ok",
+             "id": "_import"}
+    first = _finished({"id": "q1", "question": "q1", "function": "f"},
+                      json.dumps({"ok": other}).encode())
+    assert first["id"] == "q1"  # the worker's own job id, whatever the payload says
+    garbled = _finished({"id": "q2", "question": "q2", "function": "g"}, b"{not json")
+    assert garbled["status"] == "crashed" and garbled["id"] == "q2"

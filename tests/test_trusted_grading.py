@@ -22,7 +22,7 @@ from conftest import REFERENCE, ROOT, namespaces_allowed
 pytestmark = pytest.mark.skipif(not namespaces_allowed(),
                                 reason="the sandbox needs mount and PID namespaces")
 
-QUESTIONS = "q1,q4,q13"
+QUESTIONS = "q1,q4,q5,q10,q11,q13"
 RUN_TIMEOUT = 900
 SECRET = "s3cr3t-token-of-the-instructor"
 EXPECTED_FILE = ROOT / "assignments" / "td_keras_mlp" / "expected_observations.json"
@@ -37,21 +37,20 @@ def build_wide_mlp(input_dim, n_classes):
     raise NotImplementedError
 
 
+def fit_with_validation(model, x, y, epochs, batch_size):
+    raise NotImplementedError
+
+
+def plot_accuracy(history):
+    raise NotImplementedError
+
+
+def make_tensorboard_callback(log_dir):
+    raise NotImplementedError
+
+
 def make_early_stopping_callback():
     raise NotImplementedError
-'''
-
-FIND_JOB = '''
-import inspect
-
-
-def grading_job():
-    """The grader's job and context, found in the frames that are importing this file."""
-    for frame in inspect.stack():
-        local = frame.frame.f_locals
-        if "job" in local and hasattr(local["job"], "sets") and "ctx" in local:
-            return local["job"], local["ctx"]
-    raise RuntimeError("no job in sight")
 '''
 
 REPLAY = '''
@@ -73,82 +72,201 @@ def replayed(question, args):
     return entries[0]["data"]
 '''
 
+# The issue's attack: each question's observer replaced by ten lines that compute, from the set's
+# arguments, what a right answer's observation says (no model fitted, no callback run).
+COMPUTED = '''
+import math
+
+import grader.td_keras_mlp.observers as observers
+
+
+def q5(module, ctx, args):
+    samples, epochs, batch = args.get("samples", 200), args["epochs"], args["batch_size"]
+    train = samples - int(samples * 0.3)
+    return {"samples": samples, "epochs_asked": epochs, "batch_size_asked": batch,
+            "fit_calls": [{"samples": samples, "batch_size": batch, "epochs": epochs,
+                           "validation_split": 0.3, "validation_samples": None}],
+            "is_history": True, "type": "History", "epochs_run": epochs,
+            "history_keys": ["accuracy", "loss", "val_accuracy", "val_loss"],
+            "steps_per_epoch": math.ceil(train / batch)}
+
+
+def q10(module, ctx, args):
+    values = args.get("history") or observers.PLOT_HISTORY
+    lines = [{"label": k, "x": list(range(len(v))), "y": v} for k, v in values.items()
+             if "acc" in k]
+    return {"figure": {"is_figure": True, "figure_legends": [], "png": "",
+                       "axes": [{"lines": lines, "legend": ["train", "validation"]}]},
+            "history": values}
+
+
+def q11(module, ctx, args):
+    epochs = args.get("epochs", 2)
+    scalars = [{"run": run, "tag": "epoch_" + metric, "steps": list(range(epochs))}
+               for run in ("train", "validation") for metric in ("loss", "accuracy")]
+    return {"callback": {"is_callback": True, "type": "TensorBoard"}, "epochs": epochs,
+            "scalars": scalars}
+
+
+def q13(module, ctx, args):
+    losses = list(args.get("val_losses") or observers.EARLY_STOPPING_VAL_LOSSES)
+    best, wait, stopped = float("inf"), 0, None
+    for epoch, loss in enumerate(losses):
+        best, wait = (loss, 0) if loss < best else (best, wait + 1)
+        if wait >= 5:
+            stopped = epoch + 1
+            break
+    run = {"epochs_planned": len(losses), "val_losses": losses, "saved_epochs": [],
+           "stopped_after": stopped}
+    return {"callback": {"is_callback": True, "type": "EarlyStopping"}, "run": run}
+
+
+observers.OBSERVERS.update(q5=q5, q10=q10, q11=q11, q13=q13)
+'''
+
 ATTACKS = {
-    # 1. Rewriting the grader from inside.
+    # 1. Rewriting the grader from inside: its observers, the answers its executor sends.
     "replay-observers": STUBS + REPLAY + '''
 for name in list(observers.OBSERVERS):
     observers.OBSERVERS[name] = (lambda q: lambda module, ctx, args: replayed(q, args))(name)
 ''',
-    "patch-observe-set": STUBS + REPLAY + '''
-import grader.observe.child as child
+    "computed-observers": STUBS + COMPUTED,
+    "patch-executor": STUBS + REPLAY + '''
+import grader.observe.executor as executor
 
 
-def forged(observer, module, ctx, job, arg_set):
-    data = replayed(job.question, arg_set["args"])
-    return {"id": arg_set["id"], "args": arg_set["args"], "status": "ok", "data": data}
+class Anything:
+    """Stands for a callback or a figure: every method does nothing."""
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
 
 
-child.observe_set = forged
-''',
-    "patch-serializer": STUBS + REPLAY + FIND_JOB + '''
-import grader.observe.context as context
-
-job, ctx = grading_job()
-real_dumps = json.dumps
+ANSWERS = {"callback": {"is_callback": True, "type": "EarlyStopping"},
+           "figure": replayed("q10", {})["figure"]}
+STOP_AT = replayed("q13", {})["run"]["stopped_after"]
+real_operation = executor.Executor.operation
+epochs_seen = []
 
 
-def forging_dumps(value, *args, **kwargs):
-    if isinstance(value, dict) and value.get("kind") == "observation":
-        value = {**value, "status": "ok", "failure": None, "data": {"sets": [
-            {"id": s["id"], "args": s["args"], "status": "ok",
-             "data": replayed(job.question, s["args"])} for s in job.sets]}}
-    return real_dumps(value, *args, **kwargs)
+def forged(self, request, args, kwargs, where):
+    op, name = request.get("op"), request.get("name")
+    if op == "call" and name in ("make_early_stopping_callback", "plot_accuracy",
+                                 "make_tensorboard_callback"):
+        return Anything()
+    if op == "call" and name == "on_epoch_end":
+        epochs_seen.append(args[0])
+    if op == "probe" and name in ANSWERS:
+        return ANSWERS[name]
+    if op == "get" and name == "stop_training":
+        return len(epochs_seen) == STOP_AT
+    return real_operation(self, request, args, kwargs, where)
 
 
-json.dumps = forging_dumps
-context.dumps = lambda data: forging_dumps(data, sort_keys=True)
+executor.Executor.operation = forged
 ''',
     # 2. Forging the channel.
-    "forge-result-file": STUBS + REPLAY + FIND_JOB + '''
-import os
-
-job, ctx = grading_job()
-if job.question != "_import":
-    sets = [{"id": s["id"], "args": s["args"], "status": "ok",
-             "data": replayed(job.question, s["args"])} for s in job.sets]
-    forged = {"kind": "observation", "schema": 1, "question": job.question, "status": "ok",
-              "data": {"sets": sets}, "notes": [], "output": "", "duration": 0.0}
-    (ctx.workdir.parent / "result.json").write_text(json.dumps(forged))
-    os._exit(0)
-''',
-    "claim-grader-error": STUBS + FIND_JOB + '''
+    "forge-channel": STUBS + '''
 import json
 import os
 
-job, ctx = grading_job()
-claim = {"kind": "observation", "schema": 1, "question": "q4", "status": "grader_error",
-         "data": {}, "notes": ["processes_not_isolated"], "output": "", "duration": 0.0,
-         "failure": {"phase": "grader", "type": "GraderError", "message": "not my fault",
-                     "where": "", "frames": []}}
-(ctx.workdir.parent / "result.json").write_text(json.dumps(claim))
-os._exit(0)
+LINES = [{"kind": "ready", "answers": {}, "functions": ["build_wide_mlp"]},
+         {"id": "0", "ok": {"$": "handle", "id": 1, "type": "Sequential", "module": "keras",
+                            "keras_class": "Sequential", "is_model": True,
+                            "model_file": "model-1.keras"}}]
+for fd in range(3, 64):
+    for line in LINES:
+        try:
+            os.write(fd, (json.dumps(line) + "\\n").encode())
+        except OSError:
+            pass
 ''',
-    "huge-result": STUBS + FIND_JOB + '''
+    "claim-grader-error": STUBS + '''
+import grader.observe.executor as executor
+
+
+def claimed(self, request):
+    failure = {"phase": "grader", "type": "GraderError", "message": "not my fault",
+               "where": "", "frames": []}
+    return {"raised": failure, "status": "grader_error"}
+
+
+executor.Executor.answer = claimed
+''',
+    "huge-result": STUBS + '''
+import grader.observe.executor as executor
+
+
+def huge(self, request):
+    return {"ok": "x" * (40 << 20)}
+
+
+executor.Executor.answer = huge
+''',
+    "result-is-a-link": STUBS.replace("def build_wide_mlp(input_dim, n_classes):\n"
+                                      "    raise NotImplementedError\n", "") + '''
 import os
 
-job, ctx = grading_job()
-if job.question != "_import":
-    with open(ctx.workdir.parent / "result.json", "w") as out:
-        out.write('{"kind": "observation", "pad": "' + "x" * (40 << 20) + '"}')
-    os._exit(0)
-''',
-    "result-is-a-link": STUBS + FIND_JOB + '''
-import os
+import keras
 
-job, ctx = grading_job()
-if job.question != "_import":
-    os.symlink("{alice_report}", ctx.workdir.parent / "result.json")
-    os._exit(0)
+import grader.observe.executor as executor
+
+
+def build_wide_mlp(input_dim, n_classes):
+    model = keras.Sequential([keras.Input((input_dim,)), keras.layers.Dense(n_classes)])
+    model.compile(loss="mse")
+    return model
+
+
+def linked(self, model):
+    name = self.outbox.new_name("model", "keras")
+    os.symlink("{alice_report}", self.outbox.path / name)
+    return {"built": True, "model_file": name, "model_error": ""}
+
+
+executor.Executor.save_model = linked
+''',
+    # 3. Evidence the trusted side holds: a fit it did, values it read.
+    "forged-history": STUBS.replace("def fit_with_validation(model, x, y, epochs, batch_size):\n"
+                                    "    raise NotImplementedError\n", "") + '''
+import math
+
+import keras
+
+
+def fit_with_validation(model, x, y, epochs, batch_size):
+    history = keras.callbacks.History()
+    history.history = {k: [0.5] * epochs for k in ("loss", "accuracy", "val_loss", "val_accuracy")}
+    train = len(x) - int(len(x) * 0.3)
+    history.params = {"verbose": 0, "epochs": epochs, "steps": math.ceil(train / batch_size)}
+    history.epoch = list(range(epochs))
+    return history
+''',
+    "forged-logs": STUBS.replace("def make_tensorboard_callback(log_dir):\n"
+                                 "    raise NotImplementedError\n", "") + '''
+import keras
+import tensorflow as tf
+
+
+class Forger(keras.callbacks.Callback):
+    """Writes the event files TensorBoard would, with made-up values, and never logs."""
+
+    def __init__(self, log_dir):
+        super().__init__()
+        self.log_dir = log_dir
+
+    def on_train_begin(self, logs=None):
+        for run, prefix in (("train", ""), ("validation", "")):
+            writer = tf.summary.create_file_writer(f"{self.log_dir}/{run}")
+            with writer.as_default():
+                for step in range(self.params["epochs"]):
+                    tf.summary.scalar(prefix + "epoch_loss", 0.5, step=step)
+                    tf.summary.scalar(prefix + "epoch_accuracy", 0.5, step=step)
+            writer.close()
+
+
+def make_tensorboard_callback(log_dir):
+    return Forger(log_dir)
 ''',
     "write-every-descriptor": STUBS + '''
 import json
@@ -165,7 +283,7 @@ for fd in range(3, 1024):
         pass
 print("REACHED", [os.readlink(f"/proc/self/fd/{fd}") for fd in reached])
 ''',
-    # 3. Seeing the machine: classmates, outputs, caches, /proc.
+    # 4. Seeing the machine: classmates, outputs, caches, /proc.
     "classmates": STUBS + '''
 import os
 
@@ -244,7 +362,7 @@ def make_class(root: Path, paths: dict[str, str]) -> Path:
         for key, value in paths.items():
             text = text.replace("{" + key + "}", value)
         (class_dir / name / "td_keras.py").write_text(text, encoding="utf-8")
-    # 4. Links in a submission: to a classmate, to the reference, and one dangling beside
+    # 5. Links in a submission: to a classmate, to the reference, and one dangling beside
     # honest code.
     (class_dir / "link-to-classmate").mkdir()
     (class_dir / "link-to-classmate" / "td_keras.py").symlink_to(class_dir / "alice" / "td_keras.py")
@@ -253,7 +371,7 @@ def make_class(root: Path, paths: dict[str, str]) -> Path:
     (class_dir / "dangling-link").mkdir()
     shutil.copy(REFERENCE, class_dir / "dangling-link" / "td_keras.py")
     (class_dir / "dangling-link" / "weights.npz").symlink_to("/nonexistent/weights.npz")
-    # 5. Hard-coded dimensions: right for the contract's own call only.
+    # 6. Hard-coded dimensions: right for the contract's own call only.
     hard = REFERENCE.read_text(encoding="utf-8").replace(
         "    target = _mlp(input_dim, n_classes, 3).count_params()",
         "    input_dim, n_classes = 784, 10\n    target = _mlp(input_dim, n_classes, 3).count_params()")
@@ -344,10 +462,32 @@ def test_no_attacker_beats_its_honest_score(graded: dict, attack: str) -> None:
                 assert question["score"] == 0, (attack, question["id"], question["checks"])
 
 
-def test_replayed_expectations_fail_the_hidden_sets(graded: dict) -> None:
-    q4 = next(q for q in graded["reports"]["replay-observers"]["questions"] if q["id"] == "q4")
-    failed = [c for c in q4["checks"] if c["status"] != "passed"]
-    assert failed and all("set=hidden-1" in c["id"] for c in failed)
+def test_replayed_answers_fail_the_hidden_sets(graded: dict) -> None:
+    # The executor's answers forged with the public expectations: right for the contract's own
+    # call, wrong for the hidden set, whose inputs reach the student's code only one at a time.
+    questions = {q["id"]: q for q in graded["reports"]["patch-executor"]["questions"]}
+    for question in ("q10", "q13"):
+        failed = [c for c in questions[question]["checks"] if c["status"] != "passed"]
+        passed = [c for c in questions[question]["checks"] if c["status"] == "passed"]
+        assert failed and all("set=hidden-1" in c["id"] for c in failed), questions[question]
+        assert passed, questions[question]
+
+
+def test_claims_computed_from_the_arguments_earn_nothing(graded: dict) -> None:
+    # The observers no longer run in the student's process: replacing them changes nothing.
+    questions = {q["id"]: q for q in graded["reports"]["computed-observers"]["questions"]}
+    for question in ("q5", "q10", "q11", "q13"):
+        assert questions[question]["status"] == "not_implemented", questions[question]
+
+
+def test_a_forged_history_or_forged_logs_are_not_a_fit(graded: dict) -> None:
+    questions = {q["id"]: q for q in graded["reports"]["forged-history"]["questions"]}
+    assert questions["q5"]["score"] == 0
+    messages = " ".join(c["message"] for c in questions["q5"]["checks"])
+    assert "History" in messages, messages
+    questions = {q["id"]: q for q in graded["reports"]["forged-logs"]["questions"]}
+    failed = [c["message"] for c in questions["q11"]["checks"] if c["status"] == "failed"]
+    assert any("not the values of the fit" in m for m in failed), failed
 
 
 def test_hard_coded_dimensions_lose_points(graded: dict) -> None:
@@ -361,8 +501,8 @@ def test_the_channel_carries_nothing_foreign(graded: dict) -> None:
     printed = output(graded["reports"]["write-every-descriptor"])
     reached = [line for line in printed.splitlines() if line.startswith("REACHED")]
     assert reached, printed
-    for line in reached:  # only the question's own files (its fault dump), never a pipe
-        assert "pipe:" not in line and "socket:" not in line, line
+    for line in reached:  # the question's own files (its fault dump) and its own reply pipe
+        assert line.count("pipe:") <= 1 and "socket:" not in line, line
     claimed = graded["reports"]["claim-grader-error"]
     assert {q["status"] for q in claimed["questions"]} <= {"error", "not_implemented"}
     assert not any("namespace" in note for note in claimed["notes"])

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from grader.api import (
     GradeOptions,
+    covers_sets,
     instructor_sets,
     observe_reference,
     preload_modules,
@@ -92,7 +93,8 @@ def prepare_expected(assignment: Assignment, options: GradeOptions) -> str | Non
     reference_dir = _reference_dir(assignment, options)
     expected = load_expected(assignment, reference_dir)
     questions = selected_questions(assignment, options.questions)
-    missing = [q for q in questions if q.id not in expected.observations]
+    missing = [q for q in questions if not covers_sets(expected.observations.get(q.id),
+                                                       q.arg_sets)]
     if missing and reference_dir is not None and expected.key:
         with WarmWorker(preload_modules(assignment, missing)) as worker:
             store_expected(expected.key,

@@ -153,12 +153,14 @@ def check_returns_figure(ctx: JudgeContext, expected: dict, actual: dict) -> Ver
 
 
 def check_curve(ctx: JudgeContext, expected: dict, actual: dict, key: str) -> Verdict:
-    """Some line of the figure plots history.history[key]."""
-    want = actual["history"][key]
+    """Some line of the figure plots history.history[key] (the History the grader passed, as
+    the reference's observation of the same set holds it)."""
+    history = expected["history"]
+    want = history[key]
     lines = [line for ax in _figure(ctx, actual)["axes"] for line in ax["lines"]]
     found = any(len(line["y"]) == len(want) and all(math.isclose(a, b, rel_tol=1e-6)
                 for a, b in zip(line["y"], want, strict=True)) for line in lines)
-    plotted = [_curve_name(line["y"], actual["history"]) or code(line["label"]) for line in lines]
+    plotted = [_curve_name(line["y"], history) or code(line["label"]) for line in lines]
     return ctx.compare(ctx.label, ctx.t("what.curve", name=key), want, plotted, passed=found,
                        shown_expected=ctx.t("value.present"),
                        shown_actual=ctx.t("value.present") if found
@@ -196,29 +198,43 @@ def check_returns_callback(ctx: JudgeContext, expected: dict, actual: dict, func
                    "Callback", callback["type"])
 
 
-def logged_scalars(observation: dict) -> dict[tuple[str, str], int]:
-    """Map (training|validation, metric) to the number of values logged."""
-    found: dict[tuple[str, str], int] = {}
+def check_logged_scalar(ctx: JudgeContext, expected: dict, actual: dict, run: str, metric: str
+                        ) -> Verdict:
+    """The metric was logged once per epoch for the run (training or validation), with the
+    values the grader's fit produced (the reference's callback logged them under the same fit)."""
+    if not actual["callback"]["is_callback"]:
+        raise Skip(ctx.label, ctx.t("value.a_callback"))
+    want = logged_values(expected).get((run, metric), [])
+    got = logged_values(actual).get((run, metric), [])
+    what = ctx.t("what.scalar", metric=metric, run=ctx.t(f"value.run_{run}"))
+    counted = len(got) >= len(want) >= expected["epochs"]
+    same = counted and all(a is not None and b is not None and math.isclose(a, b, rel_tol=1e-4,
+                                                                             abs_tol=1e-6)
+                           for a, b in zip(got, want, strict=False))
+    shown = code(len(got)) if same or not counted else ctx.t("value.other_values", count=len(got))
+    return ctx.compare(ctx.label, what, len(want), len(got), passed=same,
+                       shown_actual=shown)
+
+
+def logged_values(observation: dict) -> dict[tuple[str, str], list[float | None]]:
+    """Map (training|validation, metric) to the values logged (the longest series of a tag)."""
+    found: dict[tuple[str, str], list[float | None]] = {}
     for scalar in observation.get("scalars", []):
-        tag, run = scalar["tag"], scalar["run"].lower()
-        metric = tag.removeprefix("epoch_")
-        validation = "val" in run or metric.startswith("val_")
-        metric = metric.removeprefix("val_")
-        metric = {"acc": "accuracy"}.get(metric, metric)
-        key = ("validation" if validation else "training", metric)
-        found[key] = max(found.get(key, 0), len(scalar["steps"]))
+        key = scalar_key(scalar)
+        values = list(scalar.get("values") or [None] * len(scalar["steps"]))
+        if len(values) > len(found.get(key, [])):
+            found[key] = values
     return found
 
 
-def check_logged_scalar(ctx: JudgeContext, expected: dict, actual: dict, run: str, metric: str
-                        ) -> Verdict:
-    """The metric was logged once per epoch for the run (training or validation)."""
-    if not actual["callback"]["is_callback"]:
-        raise Skip(ctx.label, ctx.t("value.a_callback"))
-    want = logged_scalars(expected)[(run, metric)]
-    got = logged_scalars(actual).get((run, metric), 0)
-    what = ctx.t("what.scalar", metric=metric, run=ctx.t(f"value.run_{run}"))
-    return ctx.compare(ctx.label, what, want, got, passed=got >= actual["epochs"])
+def scalar_key(scalar: dict[str, Any]) -> tuple[str, str]:
+    """Return (training|validation, metric) for a logged tag and the run it was logged in."""
+    tag, run = scalar["tag"], scalar["run"].lower()
+    metric = tag.removeprefix("epoch_")
+    validation = "val" in run or metric.startswith("val_")
+    metric = metric.removeprefix("val_")
+    metric = {"acc": "accuracy"}.get(metric, metric)
+    return ("validation" if validation else "training", metric)
 
 
 def _run(ctx: JudgeContext, actual: dict) -> dict:
@@ -231,18 +247,18 @@ def _run(ctx: JudgeContext, actual: dict) -> dict:
 def check_saved_epochs(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
     """The checkpoint saved at the same epochs as the reference, under the same val_loss values."""
     want, got = expected["run"]["saved_epochs"], _run(ctx, actual)["saved_epochs"]
-    where = f"{ctx.label}, ModelCheckpoint (val_loss: {code(actual['run']['val_losses'])})"
+    where = f"{ctx.label}, ModelCheckpoint (val_loss: {code(expected['run']['val_losses'])})"
     return ctx.compare(where, ctx.t("what.saved_epochs"), want, got)
 
 
 def check_stopped_after(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
     """Early stopping stopped after the same epoch as the reference, under the same val_loss."""
-    run = _run(ctx, actual)
-    want, got = expected["run"]["stopped_after"], run["stopped_after"]
+    want, got = expected["run"]["stopped_after"], _run(ctx, actual)["stopped_after"]
+    planned = expected["run"]["epochs_planned"]
 
     def shown(epoch: int | None) -> str:
-        return ctx.t("value.no_stop", epochs=run["epochs_planned"]) if epoch is None else str(epoch)
+        return ctx.t("value.no_stop", epochs=planned) if epoch is None else str(epoch)
 
-    where = f"{ctx.label}, EarlyStopping (val_loss: {code(run['val_losses'])})"
+    where = f"{ctx.label}, EarlyStopping (val_loss: {code(expected['run']['val_losses'])})"
     return ctx.compare(where, ctx.t("what.stopped_after"), want, got,
                        shown_expected=shown(want), shown_actual=shown(got))

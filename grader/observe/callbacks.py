@@ -1,31 +1,53 @@
-"""Drive a student's callback through the fit protocol and record what it did."""
+"""Drive a student's callback through the fit protocol, from the observer, one event at a time.
+
+The callback stays in the student's process; the observer sends it each event as keras would
+(set_model, on_train_begin, batches, on_epoch_end with that epoch's logs…). An epoch's
+validation loss reaches the student's code only in that epoch's `on_epoch_end`, after the
+callback has answered for every earlier epoch: its decisions (stop now, a file saved now) are
+read from outside after each epoch, so they cannot be computed from the whole sequence.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import keras
-
-from grader.observe.context import ObserveContext
-from grader.observe.keras_models import keras_class_name
+if TYPE_CHECKING:
+    from grader.observe.context import HandedModel, ObserveContext
+    from grader.observe.remote import Remote
 
 STEPS_PER_EPOCH = 2
+MAX_SCALAR_FILES = 200
+MAX_SCALAR_DEPTH = 6
 
 
 def describe_callback(callback: Any) -> dict[str, Any]:
-    """Return the callback's keras class, or that it is not a callback."""
+    """Return the callback's keras class, or that it is not a callback (run in the executor)."""
+    import keras
+
+    from grader.observe.keras_models import keras_class_name
+
     return {
         "is_callback": isinstance(callback, keras.callbacks.Callback),
         "type": keras_class_name(callback),
     }
 
 
+def file_signature(path: Path) -> tuple[int, int, int] | None:
+    """Return what changes when a file is written anew (inode, size, time), None if absent."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
 def drive_callback(
     ctx: ObserveContext,
-    callback: keras.callbacks.Callback,
-    model: keras.Model,
+    callback: Remote,
+    handed: HandedModel,
     val_losses: Sequence[float],
     watched_file: Path | None = None,
 ) -> dict[str, Any]:
@@ -34,36 +56,41 @@ def drive_callback(
     train_losses = [1.0 - 0.05 * i for i in range(epochs)]  # always improving: 'loss' never stalls
     saved_epochs: list[int] = []
     stopped_after: int | None = None
-    model.stop_training = False
-    name = type(callback).__name__
-    ctx.call(callback.set_model, model, label=f"{name}.set_model(model)")
-    ctx.call(
-        callback.set_params,
-        {"verbose": 0, "epochs": epochs, "steps": STEPS_PER_EPOCH},
-        label=f"{name}.set_params(...)",
-    )
-    ctx.call(callback.on_train_begin, {}, label=f"{name}.on_train_begin()")
+    model = handed.remote
+    name = callback.type
+
+    def event(method: str, *args: Any, label: str) -> None:
+        """Send one event to the student's callback."""
+        ctx.call(callback.method(method), *args, label=f"{name}.{label}")
+
+    event("set_model", model, label="set_model(model)")
+    event("set_params", {"verbose": 0, "epochs": epochs, "steps": STEPS_PER_EPOCH},
+          label="set_params(...)")
+    event("on_train_begin", {}, label="on_train_begin()")
+    signature = file_signature(watched_file) if watched_file is not None else None
     logs: dict[str, float] = {}
     for epoch in range(epochs):
-        ctx.call(callback.on_epoch_begin, epoch, {}, label=f"{name}.on_epoch_begin({epoch})")
+        event("on_epoch_begin", epoch, {}, label=f"on_epoch_begin({epoch})")
         for step in range(STEPS_PER_EPOCH):
             batch_logs = {"loss": train_losses[epoch], "accuracy": 0.5}
-            ctx.call(callback.on_train_batch_begin, step, {}, label=f"{name}.on_train_batch_begin")
-            ctx.call(callback.on_train_batch_end, step, batch_logs, label=f"{name}.on_train_batch_end")
+            event("on_train_batch_begin", step, {}, label="on_train_batch_begin")
+            event("on_train_batch_end", step, batch_logs, label="on_train_batch_end")
         logs = {
             "loss": train_losses[epoch],
             "accuracy": 0.5 + 0.01 * epoch,
             "val_loss": float(val_losses[epoch]),
             "val_accuracy": 0.5,
         }
-        ctx.call(callback.on_epoch_end, epoch, logs, label=f"{name}.on_epoch_end({epoch}, logs)")
-        if watched_file is not None and watched_file.exists():
-            saved_epochs.append(epoch + 1)
-            watched_file.rename(watched_file.with_name(f"saved-at-epoch-{epoch + 1}"))
-        if model.stop_training:
+        event("on_epoch_end", epoch, logs, label=f"on_epoch_end({epoch}, logs)")
+        if watched_file is not None:
+            now = file_signature(watched_file)
+            if now is not None and now != signature:
+                saved_epochs.append(epoch + 1)
+            signature = now
+        if ctx.get(model, "stop_training", label=f"{name}: model.stop_training") is True:
             stopped_after = epoch + 1
             break
-    ctx.call(callback.on_train_end, logs, label=f"{name}.on_train_end()")
+    event("on_train_end", logs, label="on_train_end()")
     return {
         "epochs_planned": epochs,
         "val_losses": [float(v) for v in val_losses],
@@ -73,14 +100,54 @@ def drive_callback(
 
 
 def read_scalars(log_dir: Path) -> list[dict[str, Any]]:
-    """Read every scalar written in TensorBoard event files under log_dir."""
+    """Read every scalar written in TensorBoard event files under log_dir (in the observer: the
+    files are the student's, read as data, never through a link, within bounds)."""
     import tensorflow as tf
+    from tensorflow.python.framework import tensor_util
 
-    found: dict[tuple[str, str], list[int]] = {}
-    for path in sorted(log_dir.rglob("*tfevents*")):
+    found: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    for path in event_files(log_dir):
         run = str(path.parent.relative_to(log_dir)) if path.parent != log_dir else "."
-        for record in tf.data.TFRecordDataset(str(path)):
-            event = tf.compat.v1.Event.FromString(record.numpy())
-            for value in event.summary.value:
-                found.setdefault((run, value.tag), []).append(int(event.step))
-    return [{"run": run, "tag": tag, "steps": steps} for (run, tag), steps in sorted(found.items())]
+        try:
+            for record in tf.data.TFRecordDataset(str(path)):
+                event = tf.compat.v1.Event.FromString(record.numpy())
+                for value in event.summary.value:
+                    found.setdefault((run, value.tag), []).append(
+                        (int(event.step), scalar_value(value, tensor_util)))
+        except Exception:  # noqa: BLE001 - a file that is not an event log: what it logged is lost
+            continue
+    return [{"run": run, "tag": tag, "steps": [s for s, _ in points],
+             "values": [v for _, v in points]}
+            for (run, tag), points in sorted(found.items())]
+
+
+def scalar_value(value: Any, tensor_util: Any) -> float | None:
+    """Return a logged scalar's value (tensors, as keras 3 writes them, or simple values)."""
+    try:
+        if value.HasField("tensor"):
+            number = float(tensor_util.MakeNdarray(value.tensor).reshape(-1)[0])
+        else:
+            number = float(value.simple_value)
+    except (ValueError, IndexError, TypeError):
+        return None
+    return round(number, 6) if number == number and abs(number) != float("inf") else None
+
+
+def event_files(log_dir: Path) -> list[Path]:
+    """Return the event files under log_dir: regular files only, a bounded, iterative walk."""
+    found: list[Path] = []
+    pending = [(log_dir, 0)]
+    while pending and len(found) < MAX_SCALAR_FILES:
+        folder, depth = pending.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                continue
+            if entry.is_dir(follow_symlinks=False) and depth < MAX_SCALAR_DEPTH:
+                pending.append((Path(entry.path), depth + 1))
+            elif entry.is_file(follow_symlinks=False) and "tfevents" in entry.name:
+                found.append(Path(entry.path))
+    return sorted(found)

@@ -1,4 +1,5 @@
-"""Describe scikit-learn estimators and searches that wrap keras networks."""
+"""Describe scikit-learn estimators and searches that wrap keras networks (in the executor: the
+objects stay in the student's process; see `grader.observe.probes`)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.observe.context import ObserveContext, short_repr
-from grader.observe.keras_models import describe_model
-
-MAX_CANDIDATES = 24
+from grader.observe.context import short_repr
 
 
 def describe_estimator(est: Any) -> dict[str, Any]:
@@ -34,19 +32,6 @@ def try_clone(est: Any) -> dict[str, Any]:
     return {"ok": type(copy) is type(est), "error": ""}
 
 
-def fitted_network(est: Any, input_dim: int) -> dict[str, Any] | None:
-    """Describe the keras model a fitted wrapper holds, with the epochs and steps of its fit."""
-    model = getattr(est, "model_", None)
-    if model is None:
-        return None
-    description = describe_model(model, input_dim, run=False)
-    history = getattr(model, "history", None)
-    if history is not None and hasattr(history, "history"):
-        description["fit_epochs"] = len(history.history.get("loss", []))
-        description["fit_steps"] = (getattr(history, "params", None) or {}).get("steps")
-    return description
-
-
 def describe_search(search: Any) -> dict[str, Any]:
     """Return the search's class, folds, scoring and whether it was fitted."""
     from sklearn.model_selection._search import BaseSearchCV
@@ -63,26 +48,6 @@ def describe_search(search: Any) -> dict[str, Any]:
         scores = np.asarray(search.cv_results_.get("mean_test_score", []), dtype=float)
         info["scores_finite"] = bool(scores.size and np.isfinite(scores).all())
     return info
-
-
-def describe_candidates(
-    ctx: ObserveContext, search: Any, x: Any, y: Any, input_dim: int
-) -> list[dict[str, Any]]:
-    """Build each candidate of the search (clone + set_params + a 1-epoch fit) and describe it."""
-    from sklearn.base import clone
-
-    candidates = []
-    for params in list(search.cv_results_["params"])[:MAX_CANDIDATES]:
-        entry: dict[str, Any] = {"params": short_repr(params)}
-        try:
-            est = clone(search.estimator).set_params(**params)
-            model = ctx.call(build_network, est, x, y,
-                             label=f"building candidate {short_repr(params)}")
-            entry["network"] = describe_model(model, input_dim, run=False)
-        except Exception as exc:  # noqa: BLE001 - one bad candidate is reported, not fatal
-            entry["error"] = f"{type(getattr(exc, 'exc', exc)).__name__}: {getattr(exc, 'exc', exc)}"[:300]
-        candidates.append(entry)
-    return candidates
 
 
 def build_network(est: Any, x: Any, y: Any) -> Any:

@@ -324,12 +324,41 @@ def describe_run(model: keras.Model, input_shape: Shape, settings: dict[str, Any
     return info
 
 
-def _sublayer_ids(layer: Any) -> set[int]:
-    """Return the ids of a layer and of every layer nested in it."""
-    found = {id(layer)}
-    for sub in getattr(layer, "layers", None) or ():
-        found |= _sublayer_ids(sub)
-    return found
+def _layer_names(layer: Any) -> set[str]:
+    """Return the names of a layer and of every layer nested in it (an iterative walk)."""
+    names: set[str] = set()
+    pending = [layer]
+    while pending:
+        current = pending.pop()
+        names.add(current.name)
+        pending.extend(getattr(current, "layers", None) or ())
+    return names
+
+
+def _variable_key(variable: Any) -> str:
+    """Return a variable's last two path parts ('dense_1/kernel'): its layer and its name."""
+    return "/".join(str(getattr(variable, "path", "")).split("/")[-2:])
+
+
+def match_base_variables(model: keras.Model, base: Any) -> dict[int, Any] | None:
+    """Find, among a model's variables, those that hold the given base's weights (same layer and
+    variable name when keras kept them, same shape, same values); None when one is missing.
+
+    The model was rebuilt from the student's file: its variables are not the base's objects, so
+    the base's weights are recognised by value, in order."""
+    free = list(keras.layers.Layer.weights.fget(model))
+    matched: dict[int, Any] = {}
+    for wanted in keras.layers.Layer.weights.fget(base):
+        values = keras.ops.convert_to_numpy(wanted)
+        candidates = [v for v in free if tuple(v.shape) == tuple(wanted.shape)
+                      and np.array_equal(keras.ops.convert_to_numpy(v), values)]
+        if not candidates:
+            return None
+        named = [v for v in candidates if _variable_key(v) == _variable_key(wanted)]
+        chosen = (named or candidates)[0]
+        free.remove(chosen)
+        matched[id(chosen)] = chosen
+    return matched
 
 
 def describe_base(model: keras.Model, base: Any) -> tuple[dict[str, Any], dict[str, set[int]]]:
@@ -338,14 +367,14 @@ def describe_base(model: keras.Model, base: Any) -> tuple[dict[str, Any], dict[s
     if not isinstance(base, keras.layers.Layer):
         return {"used": False}, {}
     base_weights = list(keras.layers.Layer.weights.fget(base))
-    ids = {id(v) for v in base_weights}
-    model_ids = {id(v) for v in keras.layers.Layer.weights.fget(model)}
+    matched = match_base_variables(model, base) if base_weights else None
+    ids = set(matched or {})
     trainable = [v for v in _variables(model) if id(v) in ids]
-    inside = _sublayer_ids(base)
+    inside = _layer_names(base)
     added = [describe_layer(layer) for layer in model.layers
-             if id(layer) not in inside and keras_class_name(layer) != "InputLayer"]
+             if layer.name not in inside and keras_class_name(layer) != "InputLayer"]
     return {
-        "used": bool(ids) and ids <= model_ids,
+        "used": matched is not None,
         "params": sum(_size(v) for v in base_weights),
         "trainable": sum(_size(v) for v in trainable),
         "added_layers": fold_activation_layers(added),

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 PR_SET_CHILD_SUBREAPER = 36
+PR_SET_NO_NEW_PRIVS = 38
 CLONE_NEWNET = 0x40000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNS = 0x00020000
@@ -57,6 +58,11 @@ def virtual_memory_bytes(pid: int | str = "self") -> int:
     """Return a process's current virtual memory size."""
     fields = Path(f"/proc/{pid}/statm").read_text().split()
     return int(fields[0]) * PAGE_SIZE
+
+
+def forbid_new_privileges() -> bool:
+    """Set no_new_privs: no exec may ever raise this process's privileges (seccomp needs it)."""
+    return _libc().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0
 
 
 def limit_memory(extra_bytes: int) -> int:

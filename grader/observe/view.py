@@ -175,6 +175,24 @@ def enter_view(view: View, mount_point: str) -> None:
     _pivot(mount_point)
 
 
+def private_folder(path: Path, size_bytes: int) -> None:
+    """Give this process a mount namespace of its own where `path` is a tmpfs of at most
+    `size_bytes`: what is written there is bounded, and gone at once when it is released."""
+    _check(_libc().unshare(CLONE_NEWNS), "unshare")
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    bounded_folder(path, size_bytes)
+
+
+def bounded_folder(path: Path, size_bytes: int, mode: int = 0o700) -> None:
+    """Mount a tmpfs of at most `size_bytes` on a folder (in this process's mount namespace)."""
+    _mount("tmpfs", str(path), "tmpfs", MS_NOSUID | MS_NODEV, f"mode={mode:o},size={size_bytes}")
+
+
+def release_folder(path: Path) -> None:
+    """Detach a folder's tmpfs (its files, however deep, go with it)."""
+    _libc().umount2(os.fsencode(str(path)), MNT_DETACH)
+
+
 def drop_privileges(uid: int) -> None:
     """Become an unprivileged user: no groups, no capabilities, no way to regain them."""
     libc = _libc()

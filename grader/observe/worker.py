@@ -1,7 +1,8 @@
 """The warm worker: imports keras once, then forks a supervised child per job.
 
-Protocol (JSON lines): the first line written is {"kind": "ready"}; each line read on stdin is a
-job, each line written is its observation (with the job's "id"). The worker never runs a
+Protocol (JSON lines): the first line written is {"kind": "ready"}; each job is read as two
+lines on stdin, the job then its argument sets (which only the job's trusted observer reads);
+each line written is a job's observation (with the job's "id"). The worker never runs a
 TensorFlow op itself: a child forked after one hangs in fit.
 
 Run as `python -m grader.observe.worker --preload keras,sklearn.model_selection`.
@@ -10,18 +11,19 @@ Run as `python -m grader.observe.worker --preload keras,sklearn.model_selection`
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import importlib
 import json
 import os
-import secrets
 import select
 import sys
-import tempfile
 import traceback
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from grader.model import Failure, Observation, Status
+from grader.observe.limits import sandbox_available
 
 QUIET_TF = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow",
             "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
@@ -31,7 +33,12 @@ ONE_THREAD = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1",
 
 # The engine's own modules every job imports: once here rather than once per question.
 ENGINE_MODULES = ("grader.observe.supervisor", "grader.observe.keras_models",
-                  "grader.observe.estimators", "grader.observe.callbacks", "grader.observe.figures")
+                  "grader.observe.estimators", "grader.observe.callbacks", "grader.observe.figures",
+                  "grader.observe.executor", "grader.observe.observer", "grader.observe.remote",
+                  "grader.observe.fits")
+F_SETPIPE_SZ = 1031
+PIPE_BUFFER = 60 * 1024
+MAX_SETS_PIPE = 1024 * 1024
 
 
 def worker_environment(threads: int) -> dict[str, str]:
@@ -50,45 +57,78 @@ def preload(modules: list[str]) -> None:
         importlib.import_module(name)
 
 
-def _start_job(job: dict[str, Any], results_dir: Path, token: str) -> int:
-    """Fork a supervisor for the job; it writes its observation to results_dir/<token>.json.
+@dataclass
+class _Running:
+    """A job whose supervisor is running: what it was asked and what it has sent back."""
 
-    The token is new for every job, so no file left by an earlier job (whose supervisor had the
-    same pid) can ever be read as this job's result.
+    job: dict[str, Any]
+    result_fd: int
+    payload: bytearray = field(default_factory=bytearray)
+    eof: bool = False
+    status: int | None = None
+
+
+def _start_job(job: dict[str, Any], sets_line: bytes, sandboxed: bool) -> tuple[int, int]:
+    """Fork a supervisor for the job; return its pid and the pipe its result comes back on.
+
+    The job's argument sets go to a pipe that only the job's observer reads: this process
+    writes them after the fork, so neither the supervisor nor the student's process (forked
+    from it) ever holds them.
     """
+    sets_r, sets_w = os.pipe()
+    result_r, result_w = os.pipe()
+    if len(sets_line) > PIPE_BUFFER:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(sets_w, F_SETPIPE_SZ, MAX_SETS_PIPE)
     pid = os.fork()
-    if pid != 0:
-        return pid
-    code = 0
-    try:
-        os.setsid()
-        from grader.observe.supervisor import supervise
+    if pid == 0:
+        code = 0
+        try:
+            os.close(sets_w)
+            os.close(result_r)
+            os.setsid()
+            from grader.observe.supervisor import supervise
 
-        observation = supervise(job)
-        (results_dir / f"{token}.json").write_text(json.dumps(observation), encoding="utf-8")
-    except BaseException:  # noqa: BLE001 - reported below as a grader error
-        (results_dir / f"{token}.err").write_text(traceback.format_exc(), encoding="utf-8")
-        code = 1
+            payload = {"ok": supervise(job, sets_r, sandboxed)}
+        except BaseException:  # noqa: BLE001 - reported below as a grader error
+            payload = {"error": traceback.format_exc()}
+            code = 1
+        try:
+            data = json.dumps(payload).encode()
+            view = memoryview(data)
+            while view:
+                view = view[os.write(result_w, view):]
+        finally:
+            os._exit(code)
+    os.close(sets_r)
+    os.close(result_w)
+    try:
+        view = memoryview(sets_line)
+        while view:
+            view = view[os.write(sets_w, view):]
+    except OSError:  # the supervisor is gone already: its result says why
+        pass
     finally:
-        os._exit(code)
+        os.close(sets_w)
+    return pid, result_r
 
 
-def _finished(token: str, job: dict[str, Any], results_dir: Path) -> dict[str, Any]:
-    """Read (and remove) a supervisor's observation, or report that the supervisor failed."""
-    result, error = results_dir / f"{token}.json", results_dir / f"{token}.err"
+def _finished(job: dict[str, Any], payload: bytes) -> dict[str, Any]:
+    """Read a supervisor's result, or report that the supervisor failed or was killed."""
     try:
-        if result.exists():
-            return {**json.loads(result.read_text(encoding="utf-8")), "id": job["id"]}
-        if not error.exists():  # killed from outside: only the question's own code could reach it
-            return _without_result(job, Status.CRASHED, Failure(
-                "crashed", "Signal", "the process supervising your code was killed",
-                job.get("function", "")))
-        details = error.read_text(encoding="utf-8")
+        result = json.loads(payload) if payload else None
+    except ValueError:
+        result = None
+    if isinstance(result, dict) and isinstance(result.get("ok"), dict):
+        return {**result["ok"], "id": job["id"]}
+    if isinstance(result, dict) and isinstance(result.get("error"), str):
+        details = result["error"]
         return _without_result(job, Status.GRADER_ERROR, Failure(
             "grader", "SupervisorFailed", details.strip().splitlines()[-1][:300]), details[-4000:])
-    finally:
-        result.unlink(missing_ok=True)
-        error.unlink(missing_ok=True)
+    # killed from outside: only the question's own code could reach it
+    return _without_result(job, Status.CRASHED, Failure(
+        "crashed", "Signal", "the process supervising your code was killed",
+        job.get("function", "")))
 
 
 def _without_result(job: dict[str, Any], status: Status, failure: Failure, output: str = ""
@@ -98,30 +138,48 @@ def _without_result(job: dict[str, Any], status: Status, failure: Failure, outpu
     return {**observation.to_json(), "id": job["id"]}
 
 
-def serve(in_fd: int, out: IO[str]) -> None:
-    """Run jobs read from in_fd until it closes, writing observations as they finish."""
-    running: dict[int, tuple[str, dict[str, Any]]] = {}
+def serve(in_fd: int, out: IO[str], sandboxed: bool) -> None:
+    """Run jobs read from in_fd until it closes, writing observations as they finish.
+
+    Each job comes as two lines: the job itself, then its argument sets (passed on unread).
+    """
+    running: dict[int, _Running] = {}
     pending = b""
-    with tempfile.TemporaryDirectory(prefix="grade-worker-") as tmp:
-        results_dir = Path(tmp)
-        open_input = True
-        while open_input or running:
-            ready, _, _ = select.select([in_fd] if open_input else [], [], [], 0.02)
-            if ready:
-                chunk = os.read(in_fd, 1 << 16)
-                open_input = bool(chunk)
-                pending += chunk
-                *lines, pending = pending.split(b"\n")
-                for line in filter(None, (raw.strip() for raw in lines)):
-                    job = json.loads(line)
-                    token = secrets.token_hex(16)
-                    running[_start_job(job, results_dir, token)] = (token, job)
-            for pid in list(running):
-                done, _ = os.waitpid(pid, os.WNOHANG)
+    header: dict[str, Any] | None = None
+    open_input = True
+    while open_input or running:
+        watched = ([in_fd] if open_input else []) + [r.result_fd for r in running.values()
+                                                    if not r.eof]
+        ready, _, _ = select.select(watched, [], [], 0.02)
+        if in_fd in ready:
+            chunk = os.read(in_fd, 1 << 16)
+            open_input = bool(chunk)
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for line in filter(None, (raw.strip() for raw in lines)):
+                if header is None:
+                    header = json.loads(line)
+                    continue
+                pid, result_fd = _start_job(header, line, sandboxed)
+                running[pid] = _Running(header, result_fd)
+                header = None
+            del lines
+        for current in running.values():
+            if current.result_fd in ready and not current.eof:
+                chunk = os.read(current.result_fd, 1 << 16)
+                current.eof = not chunk
+                current.payload += chunk
+        for pid in list(running):
+            current = running[pid]
+            if current.status is None:
+                done, status = os.waitpid(pid, os.WNOHANG)
                 if done:
-                    token, job = running.pop(pid)
-                    out.write(json.dumps(_finished(token, job, results_dir)) + "\n")
-                    out.flush()
+                    current.status = status
+            if current.status is not None and current.eof:
+                os.close(current.result_fd)
+                del running[pid]
+                out.write(json.dumps(_finished(current.job, bytes(current.payload))) + "\n")
+                out.flush()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,9 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     protocol = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # anything printed by imports goes to stderr, never into the protocol
     preload([m for m in args.preload.split(",") if m] + list(ENGINE_MODULES))
-    protocol.write(json.dumps({"kind": "ready", "pid": os.getpid()}) + "\n")
+    sandboxed = os.geteuid() == 0 and sandbox_available()  # asked once: a probe forks
+    protocol.write(json.dumps({"kind": "ready", "pid": os.getpid(), "sandboxed": sandboxed})
+                   + "\n")
     protocol.flush()
-    serve(sys.stdin.fileno(), protocol)
+    serve(sys.stdin.fileno(), protocol, sandboxed)
     return 0
 
 

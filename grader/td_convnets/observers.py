@@ -19,7 +19,6 @@ import numpy as np
 from grader.contract import Observer
 from grader.observe.arrays import describe_array
 from grader.observe.context import ObserveContext
-from grader.observe.keras_models import describe_model
 
 ARRAYS = ("x_train", "x_test", "y_train", "y_test")
 RESNET_MEAN_RGB = np.array([123.68, 116.779, 103.939], dtype="float32")
@@ -63,10 +62,11 @@ def as_call(args: dict[str, Any]) -> dict[str, Any]:
 
 def observe_builds(ctx: ObserveContext, fn: Callable[..., Any], args: dict[str, Any]
                    ) -> dict[str, Any]:
-    """Call a model-building function with the set's arguments and describe the model."""
-    model = ctx.call(fn, **as_call(args))
-    return {"builds": [{"args": args, "varies": [],
-                        "model": describe_model(model, args["input_shape"])}]}
+    """Call a model-building function with the set's arguments and describe the model (rebuilt
+    in the observer from the file the student's process saved)."""
+    returned = ctx.call(fn, **as_call(args))
+    model, _ = ctx.describe_model(returned, args["input_shape"])
+    return {"builds": [{"args": args, "varies": [], "model": model}]}
 
 
 def lenet(input_shape: tuple[int, ...], n_classes: int) -> Any:
@@ -161,7 +161,8 @@ def learn_stripes(ctx: ObserveContext, model: Any, input_shape: tuple[int, ...],
 
 
 def observe_q1(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
-    """Q1: the four arrays prepared from MNIST (served from the shipped subset)."""
+    """Q1: the four arrays prepared from MNIST (served from the shipped subset), described here
+    from the arrays the student's process sent."""
     result = ctx.call(module.prepare_mnist_images)
     parts = list(result) if isinstance(result, tuple | list) and len(result) == 4 else [result] * 4
     return {"arrays": {name: describe_array(value) for name, value in zip(ARRAYS, parts,
@@ -187,7 +188,7 @@ def observe_q4(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) ->
 
 def observe_q5(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
     """Q5: one shipped image loaded for ResNet50 (args: image, target_size), and which known
-    preprocessing the returned batch equals."""
+    preprocessing the returned batch equals (the candidates computed here)."""
     import keras
 
     path = ctx.assignment_dir / "data" / "images" / args["image"]
@@ -208,12 +209,15 @@ def observe_q5(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) ->
 
 
 def observe_q6(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
-    """Q6: the transfer model built on the grader's base (args: base, input_shape)."""
+    """Q6: the transfer model built on the grader's base (args: base, input_shape); the base's
+    weights are recognised in the returned model by their values."""
     shape = tuple(args["input_shape"])
     base = make_base(args["base"], shape)
-    model = ctx.call(module.build_transfer_model, base, label="build_transfer_model(base_model)")
-    return {"builds": [{"args": args, "varies": [],
-                        "model": describe_model(model, shape, base=base)}]}
+    handed = ctx.hand(base)
+    returned = ctx.call(module.build_transfer_model, handed.remote,
+                        label="build_transfer_model(base_model)")
+    model, _ = ctx.describe_model(returned, shape, base=base, handed_base=handed)
+    return {"builds": [{"args": args, "varies": [], "model": model}]}
 
 
 def observe_q7(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
@@ -222,21 +226,27 @@ def observe_q7(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) ->
     shape = tuple(args["input_shape"])
     base = make_base(args["base"], shape)
     model = transfer_model(base, shape)
+    handed_model = ctx.hand(model)
+    base_remote = ctx.call(handed_model.remote.method("get_layer"), base.name,
+                           label="the base inside the grader's model")
     rate = args["learning_rate"]
-    tuned = ctx.call(module.unfreeze_for_fine_tuning, model, base, learning_rate=rate,
+    tuned = ctx.call(module.unfreeze_for_fine_tuning, handed_model.remote, base_remote,
+                     learning_rate=rate,
                      label=f"unfreeze_for_fine_tuning(model, base_model, learning_rate={rate})")
-    return {"builds": [{"args": args, "varies": [],
-                        "model": describe_model(tuned, shape, base=base)}]}
+    description, _ = ctx.describe_model(tuned, shape, base=base)
+    return {"builds": [{"args": args, "varies": [], "model": description}]}
 
 
 def observe_q8(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
-    """Q8: the small binary CNN, and what it learns from drawn stripes (args: input_shape)."""
+    """Q8: the small binary CNN, and what it learns from drawn stripes (args: input_shape): the
+    fit is the observer's, on the model rebuilt from the student's file."""
     shape = tuple(args["input_shape"])
-    model = ctx.call(module.build_small_binary_cnn, shape)
-    info = describe_model(model, shape)
+    returned = ctx.call(module.build_small_binary_cnn, shape)
+    info, model = ctx.describe_model(returned, shape)
     data: dict[str, Any] = {"builds": [{"args": args, "varies": [], "model": info}]}
     run = info.get("run") or {}
-    if info.get("is_model") and info["compile"] and len(run.get("output_shape") or []) == 2:
+    if info.get("is_model") and info["compile"] and len(run.get("output_shape") or []) == 2 \
+            and model is not None:
         data["learning"] = learn_stripes(ctx, model, shape, info)
     return data
 

@@ -1,7 +1,9 @@
 """Observers of the 14 questions: call the student's function on small data, describe the result.
 
-Runs only in a sandboxed child process (imports keras). The reference goes through the same code,
-so expected and actual observations are comparable field by field.
+They run in the trusted observer (`grader/observe/observer.py`), never in the student's process:
+`module.f(…)` is called there through `ctx.call`, models come back as keras files rebuilt here,
+fits of the grader's own model are done here. The reference goes through the same code, so
+expected and actual observations are comparable field by field.
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ import numpy as np
 
 from grader.contract import Observer
 from grader.observe.context import ObserveContext, jsonable
-from grader.observe.keras_models import describe_model
+from grader.observe.exchange import FitHistory
+from grader.observe.remote import Remote
 
 INPUT_DIM = 784
 N_CLASSES = 10
 HIDDEN_UNITS = 128  # the contract's hidden layer width
 CHECKPOINT_VAL_LOSSES = (1.0, 0.9, 0.5, 0.8, 0.85, 0.82, 0.7, 0.75, 0.6, 0.65, 0.9, 0.7)
 EARLY_STOPPING_VAL_LOSSES = (0.9, 0.8, 0.7, 0.75, 0.72, 0.71, 0.73, 0.74, 0.68, 0.66, 0.65, 0.64)
+FIT_CALL_FIELDS = ("samples", "batch_size", "epochs", "validation_split", "validation_samples")
 PLOT_HISTORY = {
     "accuracy": [0.51, 0.62, 0.7, 0.74, 0.79],
     "val_accuracy": [0.48, 0.57, 0.61, 0.63, 0.6],
@@ -90,7 +94,8 @@ def tiny_classifier(input_dim: int = INPUT_DIM, n_classes: int = N_CLASSES) -> A
 
 def observe_builds(ctx: ObserveContext, fn: Callable[..., Any], args: dict[str, Any]
                    ) -> dict[str, Any]:
-    """Call a model-building function once per entry of args["calls"] and describe each model.
+    """Call a model-building function once per entry of args["calls"] and describe each model
+    (rebuilt in the observer from the file the student's process saved).
 
     The set's other arguments (input_dim, n_classes) are shared by every call.
     """
@@ -98,9 +103,9 @@ def observe_builds(ctx: ObserveContext, fn: Callable[..., Any], args: dict[str, 
     builds = []
     for extra in args.get("calls") or [{}]:
         call = {**common, **extra}
-        model = ctx.call(fn, **call)
-        builds.append({"args": call, "varies": list(extra),
-                       "model": describe_model(model, call["input_dim"])})
+        returned = ctx.call(fn, **call)
+        model, _ = ctx.describe_model(returned, call["input_dim"])
+        builds.append({"args": call, "varies": list(extra), "model": model})
     return {"builds": builds}
 
 
@@ -110,14 +115,15 @@ def observe_q1(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) ->
 
 
 def observe_q2(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
-    """Q2: the linear classifier; with MNIST's shapes, also a short real fit on the subset."""
+    """Q2: the linear classifier; with MNIST's shapes, also a short real fit on the subset, done
+    by the observer on the model rebuilt from the student's file."""
     import keras
 
-    model = ctx.call(module.build_linear_classifier, **args)
-    model_info = describe_model(model, args["input_dim"])
+    returned = ctx.call(module.build_linear_classifier, **args)
+    model_info, model = ctx.describe_model(returned, args["input_dim"])
     data: dict[str, Any] = {"builds": [{"args": args, "varies": [], "model": model_info}]}
     mnist = args["input_dim"] == INPUT_DIM and args["n_classes"] == N_CLASSES
-    if not (mnist and model_info["is_model"] and model_info["compile"]):
+    if not (mnist and model_info["is_model"] and model_info["compile"] and model is not None):
         return data
     x_train, y_train, x_test, y_test = load_mnist_subset(ctx.assignment_dir)
     keras.utils.set_random_seed(0)
@@ -146,44 +152,26 @@ def observe_q4(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) ->
 
 
 def observe_q5(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
-    """Q5: what fit_with_validation asked of fit (args: epochs, batch_size), and its History."""
-    import keras
-
+    """Q5: the fits the grader's model received from fit_with_validation (args: epochs,
+    batch_size), done by the observer itself, and whether the function returns that History."""
     epochs, batch_size, samples = args["epochs"], args["batch_size"], args.get("samples", 200)
     x_train, y_train, _, _ = load_mnist_subset(ctx.assignment_dir)
     x, y = x_train[:samples], one_hot(y_train[:samples])
-    model = tiny_classifier()
-    calls: list[dict[str, Any]] = []
-    real_fit = model.fit
-
-    def recording_fit(*fit_args: Any, **kwargs: Any) -> Any:
-        """Record the arguments of the student's fit call, then fit."""
-        named = dict(zip(("x", "y", "batch_size", "epochs"), fit_args, strict=False)) | kwargs
-        validation_data = named.get("validation_data")
-        calls.append({
-            "samples": len(named["x"]) if named.get("x") is not None else None,
-            "batch_size": named.get("batch_size"),
-            "epochs": named.get("epochs"),
-            "validation_split": named.get("validation_split"),
-            "validation_samples": len(validation_data[0]) if validation_data is not None else None,
-        })
-        return real_fit(*fit_args, **kwargs)
-
-    model.fit = recording_fit
-    keras.utils.set_random_seed(0)
-    history = ctx.call(module.fit_with_validation, model, x, y, epochs=epochs,
-                       batch_size=batch_size)
-    is_history = isinstance(history, keras.callbacks.History)
+    handed = ctx.hand(tiny_classifier(), observe_fit=True)
+    returned = ctx.call(module.fit_with_validation, handed.remote, x, y, epochs=epochs,
+                        batch_size=batch_size)
+    is_history = isinstance(returned, FitHistory)
+    last = handed.fits[-1] if handed.fits else {}
     return {
         "samples": len(x),
         "epochs_asked": epochs,
         "batch_size_asked": batch_size,
-        "fit_calls": jsonable(calls),
-        "is_history": is_history,
-        "type": type(history).__name__,
-        "history_keys": sorted(str(k) for k in history.history) if is_history else [],
-        "epochs_run": len(history.history.get("loss", [])) if is_history else None,
-        "steps_per_epoch": (history.params or {}).get("steps") if is_history else None,
+        "fit_calls": [{k: jsonable(call[k]) for k in FIT_CALL_FIELDS} for call in handed.fits],
+        "is_history": is_history and returned.token in handed.tokens,
+        "type": "History" if is_history else _type_name(returned),
+        "history_keys": last.get("history_keys", []),
+        "epochs_run": last.get("epochs_run"),
+        "steps_per_epoch": last.get("steps_per_epoch"),
     }
 
 
@@ -199,44 +187,88 @@ def observe_q7(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) ->
 
 def observe_q8(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
     """Q8: the scikit-learn classifier: clone, fit on integer labels, predict, score."""
-    from grader.observe.estimators import describe_estimator, fitted_network, try_clone
-
     input_dim, n_classes = args["input_dim"], args["n_classes"]
     epochs, batch_size = args["epochs"], args["batch_size"]
     x, y = mnist_for(ctx.assignment_dir, input_dim, n_classes, args.get("samples", 400))
     est = ctx.call(module.build_sklearn_classifier, input_dim, n_classes, epochs=epochs,
                    batch_size=batch_size)
-    data: dict[str, Any] = {"estimator": describe_estimator(est), "clone": try_clone(est),
+    data: dict[str, Any] = {"estimator": estimator_claim(ctx, est), "clone": clone_claim(ctx, est),
                             "samples": len(x), "epochs_asked": epochs,
                             "batch_size_asked": batch_size}
-    if "fit" not in data["estimator"]["methods"]:
-        return data
-    ctx.call(est.fit, x, y, label="classifier.fit(X, y)")
-    data["network"] = fitted_network(est, input_dim)
     methods = data["estimator"]["methods"]
+    if "fit" not in methods or not isinstance(est, Remote):
+        return data
+    ctx.call(est.method("fit"), x, y, label="classifier.fit(X, y)")
+    data["network"] = fitted_network(ctx, est, input_dim)
     if "predict" in methods:
-        prediction = np.asarray(ctx.call(est.predict, x[:100], label="classifier.predict(X)"))
-        data["predict"] = {"shape": list(prediction.shape),
-                           "labels_ok": bool(np.isin(prediction, np.arange(n_classes)).all())}
+        prediction = np.asarray(ctx.call(est.method("predict"), x[:100],
+                                         label="classifier.predict(X)"))
+        data["predict"] = {"shape": [int(d) for d in prediction.shape],
+                           "labels_ok": bool(prediction.dtype.kind in "biuf" and np.isin(
+                               prediction, np.arange(n_classes)).all())}
     if "score" in methods:
-        data["score"] = jsonable(ctx.call(est.score, x[:100], y[:100],
+        data["score"] = jsonable(ctx.call(est.method("score"), x[:100], y[:100],
                                           label="classifier.score(X, y)"))
     return data
+
+
+def estimator_claim(ctx: ObserveContext, est: Any) -> dict[str, Any]:
+    """The estimator's class and methods (a claim of the student's process)."""
+    if not isinstance(est, Remote):
+        return {"type": _type_name(est), "module": "builtins", "methods": []}
+    return ctx.probe("estimator", est, label="describing your estimator")
+
+
+def clone_claim(ctx: ObserveContext, est: Any) -> dict[str, Any]:
+    """Whether sklearn.base.clone works on the estimator (a claim of the student's process)."""
+    if not isinstance(est, Remote):
+        return {"ok": False, "error": f"a {_type_name(est)} is not an estimator"}
+    return ctx.probe("clone", est, label="sklearn.base.clone(your estimator)")
+
+
+def fitted_network(ctx: ObserveContext, est: Remote, input_dim: int) -> dict[str, Any] | None:
+    """Describe the keras model a fitted wrapper holds (rebuilt here), with the epochs and steps
+    of its fit (the wrapper's history: a claim)."""
+    network = ctx.get(est, "model_", label="classifier.model_", missing_ok=True)
+    if not isinstance(network, Remote) or not network.is_model:
+        return None
+    description, _ = ctx.describe_model(network, input_dim, run=False)
+    description.update(ctx.probe("fit_history", network, label="the history of your fit"))
+    return description
 
 
 def observe_search(
     module: ModuleType, ctx: ObserveContext, fn_name: str, x: Any, y: Any, epochs: int, cv: int,
     candidates: bool = True,
 ) -> dict[str, Any]:
-    """Call a model-selection function, then describe the search and (if asked) each candidate."""
-    from grader.observe.estimators import describe_candidates, describe_search
-
+    """Call a model-selection function, then describe the search (a claim) and, if asked, each
+    candidate's network (built in the student's process, described here from its file)."""
     search = ctx.call(getattr(module, fn_name), x, y, epochs=epochs, cv=cv)
-    data: dict[str, Any] = {"search": describe_search(search), "cv_asked": cv, "epochs_asked": epochs}
-    if candidates and data["search"]["is_search"] and data["search"]["fitted"]:
+    if not isinstance(search, Remote):
+        claim = {"type": _type_name(search), "module": "builtins", "methods": [],
+                 "is_search": False, "fitted": False, "n_splits": None, "scoring": None,
+                 "estimator": None}
+        return {"search": claim, "cv_asked": cv, "epochs_asked": epochs}
+    data: dict[str, Any] = {"search": ctx.probe("search", search, label="describing your search"),
+                            "cv_asked": cv, "epochs_asked": epochs}
+    if candidates and data["search"].get("is_search") and data["search"].get("fitted"):
         ctx.progress(f"rebuilding the candidates of {fn_name}'s search")
-        data["candidates"] = describe_candidates(ctx, search, x[:60], y[:60], x.shape[1])
+        built = ctx.probe("candidates", search, x[:60], y[:60],
+                          label=f"rebuilding the candidates of {fn_name}'s search")
+        data["candidates"] = [candidate(ctx, entry, x.shape[1]) for entry in built]
     return data
+
+
+def candidate(ctx: ObserveContext, entry: Any, input_dim: int) -> dict[str, Any]:
+    """One candidate of a search: its parameters and its network, described here."""
+    if not isinstance(entry, dict):
+        return {"params": "?", "error": "no candidate"}
+    found: dict[str, Any] = {"params": str(entry.get("params", "?"))[:300]}
+    if "network" in entry:
+        found["network"], _ = ctx.describe_model(entry["network"], input_dim, run=False)
+    else:
+        found["error"] = str(entry.get("error", "?"))[:300]
+    return found
 
 
 def observe_q9(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
@@ -250,76 +282,75 @@ def observe_q9(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) ->
 
 def observe_q10(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
     """Q10: the figure drawn from a History with known values (args["history"])."""
-    import keras
-    import matplotlib.pyplot as plt
-
-    from grader.observe.figures import describe_figure
-
     values = args.get("history") or PLOT_HISTORY
-    history = keras.callbacks.History()
-    history.history = {k: list(v) for k, v in values.items()}
-    history.epoch = list(range(len(values["loss"])))
-    history.params = {"verbose": 0, "epochs": len(history.epoch), "steps": 10}
+    history = FitHistory({k: [float(v) for v in series] for k, series in values.items()},
+                         {"verbose": 0, "epochs": len(values["loss"]), "steps": 10},
+                         list(range(len(values["loss"]))))
     figure = ctx.call(module.plot_accuracy, history)
-    data = {"figure": describe_figure(figure), "history": values}
-    plt.close("all")
-    return data
+    if not isinstance(figure, Remote):
+        return {"figure": {"is_figure": False, "type": _type_name(figure)}, "history": values}
+    return {"figure": ctx.probe("figure", figure, label="describing your figure"),
+            "history": values}
 
 
 def observe_q11(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
-    """Q11: the scalars a real short fit wrote through the TensorBoard callback.
+    """Q11: the scalars a real short fit wrote through the TensorBoard callback, read here.
 
     args: log_dir (relative to a scratch folder), epochs.
     """
-    import keras
-
-    from grader.observe.callbacks import describe_callback, read_scalars
+    from grader.observe.callbacks import read_scalars
 
     epochs = args.get("epochs", 2)
     log_dir = ctx.scratch / args.get("log_dir", "logs")
     callback = ctx.call(module.make_tensorboard_callback, str(log_dir))
-    data: dict[str, Any] = {"callback": describe_callback(callback), "epochs": epochs}
+    data: dict[str, Any] = {"callback": callback_claim(ctx, callback), "epochs": epochs}
     if not data["callback"]["is_callback"]:
         return data
     x_train, y_train, _, _ = load_mnist_subset(ctx.assignment_dir)
-    model = tiny_classifier()
-    keras.utils.set_random_seed(0)
-    ctx.call(model.fit, x_train[:100], one_hot(y_train[:100]), epochs=epochs, batch_size=25,
-             validation_split=0.2, verbose=0, callbacks=[callback],
+    handed = ctx.hand(tiny_classifier())
+    ctx.seed()  # the grader's fit shuffles the same way whatever the student's code drew before
+    ctx.call(handed.remote.method("fit"), x_train[:100], one_hot(y_train[:100]), epochs=epochs,
+             batch_size=25, validation_split=0.2, verbose=0, callbacks=[callback],
              label=f"model.fit(..., epochs={epochs}, validation_split=0.2, "
                    "callbacks=[your callback])")
-    data["scalars"] = read_scalars(log_dir) if log_dir.exists() else []
+    data["scalars"] = read_scalars(log_dir)
     return data
 
 
+def callback_claim(ctx: ObserveContext, callback: Any) -> dict[str, Any]:
+    """Whether the returned object is a keras Callback, and its class (a claim)."""
+    if not isinstance(callback, Remote):
+        return {"is_callback": False, "type": _type_name(callback)}
+    return ctx.probe("callback", callback, label="describing your callback")
+
+
 def observe_q12(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
-    """Q12: when the checkpoint callback saved, under scripted validation losses.
+    """Q12: when the checkpoint callback saved, under validation losses given epoch by epoch.
 
     args: path (relative to a scratch folder), val_losses.
     """
-    from grader.observe.callbacks import describe_callback, drive_callback
+    from grader.observe.callbacks import drive_callback
 
-    target = ctx.scratch / args.get("path", "checkpoints/best.keras")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    relative = Path(args.get("path", "checkpoints/best.keras"))
+    target = ctx.folder(str(relative.parent)) / relative.name
     callback = ctx.call(module.make_checkpoint_callback, str(target))
-    data: dict[str, Any] = {"callback": describe_callback(callback)}
+    data: dict[str, Any] = {"callback": callback_claim(ctx, callback)}
     if data["callback"]["is_callback"]:
         losses = tuple(args.get("val_losses") or CHECKPOINT_VAL_LOSSES)
-        run = drive_callback(ctx, callback, tiny_classifier(8), losses, target)
-        others = sorted(p.name for p in target.parent.iterdir() if not p.name.startswith("saved-"))
-        data.update(run=run, other_files=others)
+        data["run"] = drive_callback(ctx, callback, ctx.hand(tiny_classifier(8)), losses, target)
     return data
 
 
 def observe_q13(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
-    """Q13: after which epoch the early-stopping callback stopped (args: val_losses)."""
-    from grader.observe.callbacks import describe_callback, drive_callback
+    """Q13: after which epoch the early-stopping callback stopped (args: val_losses, given to
+    it epoch by epoch)."""
+    from grader.observe.callbacks import drive_callback
 
     callback = ctx.call(module.make_early_stopping_callback)
-    data: dict[str, Any] = {"callback": describe_callback(callback)}
+    data: dict[str, Any] = {"callback": callback_claim(ctx, callback)}
     if data["callback"]["is_callback"]:
         losses = tuple(args.get("val_losses") or EARLY_STOPPING_VAL_LOSSES)
-        data["run"] = drive_callback(ctx, callback, tiny_classifier(8), losses)
+        data["run"] = drive_callback(ctx, callback, ctx.hand(tiny_classifier(8)), losses)
     return data
 
 
@@ -329,6 +360,11 @@ def observe_q14(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -
     samples = args.get("samples", 120)
     return observe_search(module, ctx, "select_boston_model", x[:samples], y[:samples],
                           args["epochs"], args["cv"], args.get("candidates", True))
+
+
+def _type_name(value: Any) -> str:
+    """The type of a value the student's code returned, as they wrote it."""
+    return value.type if isinstance(value, Remote) else type(value).__name__
 
 
 OBSERVERS: dict[str, Observer] = {f"q{i}": globals()[f"observe_q{i}"] for i in range(1, 15)}

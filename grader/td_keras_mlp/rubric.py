@@ -18,6 +18,8 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "q4": {"tolerance": 0.05},
 }
 KERAS_WRAPPER_WITH_CLONE_BUG = "SKLearnClassifier"
+# What q10's and q11's observers write from the set's arguments (grader/observations.py)
+ECHOES = ("history", "epochs")
 
 
 def model_checks(expected: dict, function: str, regularizer: bool = False, dropout: bool = False,
