@@ -37,6 +37,7 @@ from grader.observe.view import (
     enter_view,
 )
 from grader.observe.workspace import CopyReport, copy_submission, give_to
+from grader.trees import temporary_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAX_RESULT_BYTES = 16 * 1024 * 1024
@@ -133,7 +134,7 @@ def supervise(job_json: dict[str, Any]) -> dict[str, Any]:
     limits.become_subreaper()
     pids_isolated = limits.isolate_pids()
     sandboxed = pids_isolated and os.geteuid() == 0
-    with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
+    with temporary_folder(prefix="grade-") as tmp:  # removed whatever the student left
         jobdir, copied, view = _prepare(job, Path(tmp), sandboxed)
         read_fd, write_fd = os.pipe()
         status_read, status_write = os.pipe()
