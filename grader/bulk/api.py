@@ -181,9 +181,10 @@ def _grade_class(request: BulkRequest, assignment: Assignment, on_result: Listen
                    REJECTED if submission.rejected else NO_SUBMISSION, False)
             continue
         ids = [q.id for q in questions]
+        student = submission.student.key
         key = result_key(submission_digest(submission.file), basis, fingerprint,
-                         ids, options.lang, options.run, assignment.name)
-        cached = cache.get(key, assignment.name, ids)
+                         ids, options.lang, options.run, assignment.name, student=student)
+        cached = cache.get(key, assignment.name, ids, student)
         if cached is not None:
             finish(submission, cached, CACHED, False)
         else:
