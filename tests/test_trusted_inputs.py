@@ -104,9 +104,8 @@ def chain(folder: Path, depth: int) -> None:
 def make_class(root: Path) -> Path:
     """Write the class: honest students, and one folder per attack."""
     class_dir = root / "class"
-    for name in ("alice", "bob"):
-        (class_dir / name).mkdir(parents=True)
-        shutil.copy(REFERENCE, class_dir / name / "td_keras.py")
+    (class_dir / "alice").mkdir(parents=True)
+    shutil.copy(REFERENCE, class_dir / "alice" / "td_keras.py")
     # Student code in the grader's processes: the folder grading is started from.
     repo = class_dir / "hostile-text"
     repo.mkdir()
@@ -206,7 +205,7 @@ def test_no_student_code_runs_in_the_graders_processes(graded: dict) -> None:
 
 @pytest.mark.parametrize("run", ["reports", "again"])
 def test_the_class_is_graded_as_its_lab(graded: dict, run: str) -> None:
-    for name in ("alice", "bob", "decoys", "deep-repo", "leaves-deep-tree"):
+    for name in ("alice", "decoys", "deep-repo", "leaves-deep-tree"):
         report = graded[run][name]
         assert report["assignment"] == "td_keras_mlp"
         assert report["score"] == report["max_score"], (name, [
