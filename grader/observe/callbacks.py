@@ -10,7 +10,6 @@ import keras
 
 from grader.observe.context import ObserveContext
 from grader.observe.keras_models import keras_class_name
-from grader.trees import files_below
 
 STEPS_PER_EPOCH = 2
 
@@ -78,7 +77,7 @@ def read_scalars(log_dir: Path) -> list[dict[str, Any]]:
     import tensorflow as tf
 
     found: dict[tuple[str, str], list[int]] = {}
-    for path in (p for p in files_below(log_dir) if "tfevents" in p.name):
+    for path in sorted(log_dir.rglob("*tfevents*")):
         run = str(path.parent.relative_to(log_dir)) if path.parent != log_dir else "."
         for record in tf.data.TFRecordDataset(str(path)):
             event = tf.compat.v1.Event.FromString(record.numpy())
