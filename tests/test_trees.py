@@ -81,3 +81,26 @@ def test_a_temporary_folder_goes_whatever_was_left_in_it() -> None:
     with temporary_folder("grade-test-") as folder:
         chain(folder / "work", 1100)
     assert not folder.exists()
+
+
+def test_class_discovery_survives_deep_entries(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    from grader.bulk.inputs import discover
+
+    renamed = tmp_path / "class" / "renamed"
+    chain(renamed / "notes", 1100)
+    (renamed / "my_lab.py").write_text("x = 1\n")  # found by the walk for a renamed module
+    zipped = tmp_path / "class" / "zipped"
+    zipped.mkdir()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        bundle.writestr("d/" * 1100 + "deep.txt", "x")
+        bundle.writestr("td_keras.py", "x = 1\n")
+    (zipped / "work.zip").write_bytes(buffer.getvalue())
+    found = {s.student.key: s for s in discover(tmp_path / "class", tmp_path / "work",
+                                                "td_keras").submissions}
+    assert found["renamed"].file == renamed / "my_lab.py"
+    assert found["zipped"].file is not None and found["zipped"].file.name == "td_keras.py"
+    assert any("refused" in note for note in found["zipped"].notes)
