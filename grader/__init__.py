@@ -1,6 +1,10 @@
 """Autograder for the Keras multi-layer perceptron lab."""
 
-from typing import Any
+from grader.safe_path import keep_callers_folder_off_the_path
+
+keep_callers_folder_off_the_path()  # first: `python -m grader.cli` in a student's folder
+
+from typing import Any  # noqa: E402 - after the guard above
 
 __version__ = "0.1.0"
 

@@ -12,7 +12,7 @@ from grader.assignment import Assignment, load_assignment, normalize_question_id
 from grader.messages import LANGUAGES
 from grader.observe.limits import sandbox_available
 from grader.reference import default_reference_dir
-from grader.registry import UnknownAssignment, find_plugin, guess_for_class, plugin_for_submission
+from grader.registry import UnknownAssignment, find_plugin, plugin_for_submission
 from grader.runner import RunOptions
 
 UNSAFE_MESSAGE = (
@@ -59,18 +59,18 @@ def add_grading_options(parser: argparse.ArgumentParser, parallel: int, parallel
                              "(default), or every code cell in order (instructors)")
 
 
-def find_assignment(name: str, where: Path, for_class: bool = False) -> Assignment:
-    """Return the assignment named, or the one the submission (or the class) belongs to."""
+def find_assignment(name: str, where: Path) -> Assignment:
+    """Return the assignment named, or the one the submission belongs to (a class's lab is
+    chosen by grader.bulk.lab_choice)."""
     if name:
         return load_assignment(find_plugin(name))
-    return load_assignment(guess_for_class(where) if for_class else plugin_for_submission(where))
+    return load_assignment(plugin_for_submission(where))
 
 
-def chosen_assignment(parser: argparse.ArgumentParser, name: str, where: Path,
-                      for_class: bool = False) -> Assignment:
+def chosen_assignment(parser: argparse.ArgumentParser, name: str, where: Path) -> Assignment:
     """Return the assignment as find_assignment does, or exit with a usage error saying why."""
     try:
-        return find_assignment(name, where, for_class)
+        return find_assignment(name, where)
     except UnknownAssignment as exc:
         parser.error(str(exc))
 

@@ -9,6 +9,8 @@ from typing import Any
 from grader.text import clean_data
 
 SCHEMA_VERSION = 1
+MULTI_LINE_FIELDS = frozenset({"output"})  # an observation's text that may hold newlines
+MULTI_LINE_DATA = frozenset({"answers"})  # in its data: the import's written answers
 
 
 
@@ -86,10 +88,16 @@ class Observation:
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Observation:
-        """Rebuild an observation from its JSON form, its student-made text cleaned (the boundary)."""
+        """Rebuild an observation from its JSON form, its student-made text cleaned (the boundary):
+        one line each (a claimed message, a class name), but printed output and written answers."""
         if data.get("kind") != "observation" or data.get("schema") != SCHEMA_VERSION:
             raise ValueError(f"not an observation of schema {SCHEMA_VERSION}: {data.get('kind')!r}")
-        fields = {k: v for k, v in clean_data(data).items() if k not in ("kind", "schema")}
+        fields = {k: clean_data(v, newlines=k in MULTI_LINE_FIELDS) for k, v in data.items()
+                  if k not in ("kind", "schema", "data")}
+        claimed = data.get("data", {})
+        fields["data"] = ({clean_data(k, False): clean_data(v, newlines=k in MULTI_LINE_DATA)
+                           for k, v in claimed.items()}
+                          if isinstance(claimed, dict) else clean_data(claimed, False))
         failure = fields.get("failure")
         fields["failure"] = Failure.from_dict(failure) if failure else None
         fields["notes"] = tuple(fields.get("notes", ()))

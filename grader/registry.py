@@ -8,8 +8,6 @@ course ships its own assignment as a package whose `pyproject.toml` declares
 from __future__ import annotations
 
 import importlib
-import os
-import zipfile
 from importlib import metadata
 from pathlib import Path
 
@@ -110,26 +108,3 @@ def plugin_for_functions(names: set[str]) -> AssignmentPlugin:
                                 "assignment with --assignment NAME")
     return plugins[best]
 
-
-def guess_for_class(path: Path) -> AssignmentPlugin:
-    """Return the assignment most of a class's submissions belong to (a folder or an LMS zip)."""
-    plugins = registered()
-    files = {f"{module}{s}": name for name, module in modules(plugins).items() for s in SUFFIXES}
-    names: list[str] = []
-    if path.is_file() and zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            names = [Path(n).name for n in archive.namelist()]
-    elif path.is_dir():
-        for _, _, found in os.walk(path):
-            names += found
-            if len(names) > 100_000:
-                break
-    counts: dict[str, int] = {}
-    for name in names:
-        if name in files:
-            counts[files[name]] = counts.get(files[name], 0) + 1
-    if not counts:
-        raise UnknownAssignment(f"no submission of a known assignment in {path} "
-                                f"(looked for {', '.join(sorted(files))}); name the assignment "
-                                "with --assignment NAME")
-    return plugins[max(counts, key=lambda name: counts[name])]

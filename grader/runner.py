@@ -24,6 +24,8 @@ from grader.observe.worker import worker_environment
 
 STARTUP_TIMEOUT = 120.0
 PR_SET_PDEATHSIG = 1
+NEUTRAL_DIRECTORY = "/"  # the working directory of the processes the grader starts
+UNSAFE_VARIABLES = frozenset({"PYTHONSTARTUP", "PYTHONINSPECT"})  # code run at start-up
 
 
 class WorkerError(RuntimeError):
@@ -50,16 +52,15 @@ class WarmWorker:
     def __init__(self, preload: Iterable[str] = ("keras",), threads: int = 1,
                  tied: bool = True) -> None:
         """Start the worker; `tied`: it is killed when the creating thread ends (PDEATHSIG)."""
-        env = {**os.environ, **worker_environment(threads)}
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [_project_root(), env.get("PYTHONPATH")]))
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "grader.observe.worker", "--preload", ",".join(preload)],
+            python_command("grader.observe.worker", "--preload", ",".join(preload)),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
             errors="replace",  # a stray byte is a bad observation, not a dead run
-            env=env,
+            env=python_environment(worker_environment(threads)),
+            cwd=NEUTRAL_DIRECTORY,
             **_worker_lifetime(tied),
         )
         ready = self._read_line(timeout=STARTUP_TIMEOUT)
@@ -223,7 +224,8 @@ def make_job(
                       memory_cgroup=options.memory_cgroup)
     return Job(id=job_id, question=question, function=function, assignment=assignment.name,
                observers=assignment.plugin.observers_module,
-               assignment_dir=assignment.directory, submission=Path(submission),
+               assignment_dir=Path(assignment.directory).absolute(),
+               submission=Path(submission).absolute(),  # the worker runs elsewhere
                module=assignment.module, notebook_mode=options.notebook_mode, eager=eager,
                sets=tuple(s.to_json() for s in sets), budgets=budgets).to_json()
 
@@ -231,6 +233,24 @@ def make_job(
 def _project_root() -> str:
     """Return the folder that holds the `grader` package (so the worker imports this copy)."""
     return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+# --- starting Python processes (issue 19): never with the caller's folder on the path -------
+
+def python_command(module: str, *args: str) -> list[str]:
+    """Return the command that runs one of the grader's modules in a new Python (`-P`: the
+    working directory is not put on sys.path, so a json.py or numpy.py there is never read)."""
+    return [sys.executable, "-P", "-m", module, *args]
+
+
+def python_environment(extra: dict[str, str]) -> dict[str, str]:
+    """Return the environment of a Python process the grader starts: this grader first on the
+    path, only absolute path entries (an empty or relative one names the caller's folder), no
+    start-up script, safe-path on for any Python it starts in turn."""
+    env = {k: v for k, v in os.environ.items() if k not in UNSAFE_VARIABLES}
+    inherited = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if os.path.isabs(p)]
+    env["PYTHONPATH"] = os.pathsep.join([_project_root(), *inherited])
+    return {**env, **extra, "PYTHONSAFEPATH": "1"}
 
 
 def options_json(options: RunOptions) -> dict[str, Any]:

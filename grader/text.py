@@ -47,12 +47,14 @@ def is_clean(text: str, newlines: bool = True) -> bool:
     return pattern.search(text) is None and (not newlines or "\r" not in text)
 
 
-def clean_data(value: Any) -> Any:
-    """Return JSON-like data with every string (values and keys) cleaned, newlines kept."""
+def clean_data(value: Any, newlines: bool = True) -> Any:
+    """Return JSON-like data with every string (values and keys) cleaned, newlines kept when
+    `newlines` (else made visible: one line each)."""
     if isinstance(value, str):
-        return clean_text(value)
+        return clean_text(value, newlines)
     if isinstance(value, dict):
-        return {clean_data(k) if isinstance(k, str) else k: clean_data(v) for k, v in value.items()}
+        return {clean_data(k, newlines) if isinstance(k, str) else k: clean_data(v, newlines)
+                for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [clean_data(v) for v in value]
+        return [clean_data(v, newlines) for v in value]
     return value

@@ -146,10 +146,16 @@ def test_cache_keys_hash_every_byte_and_entries_are_checked(tmp_path: Path) -> N
     big.write_bytes(payload)
     assert submission_digest(big) != first
     run = RunOptions()
-    key = result_key(first, "exp", "0.1.0+abc", ["q1"], "en", run, "td_keras_mlp")
-    assert key != result_key(first, "exp", "0.1.0+abc", ["q1"], "en", run, "other_lab")
-    assert key != result_key(first, "exp2", "0.1.0+abc", ["q1"], "en", run, "td_keras_mlp")
-    assert key != result_key(first, "exp", "0.1.1+abc", ["q1"], "en", run, "td_keras_mlp")
+    key = result_key(first, "exp", "0.1.0+abc", ["q1"], "en", run, "td_keras_mlp",
+                     student="alice")
+    assert key != result_key(first, "exp", "0.1.0+abc", ["q1"], "en", run, "other_lab",
+                             student="alice")
+    assert key != result_key(first, "exp2", "0.1.0+abc", ["q1"], "en", run, "td_keras_mlp",
+                             student="alice")
+    assert key != result_key(first, "exp", "0.1.1+abc", ["q1"], "en", run, "td_keras_mlp",
+                             student="alice")
+    assert key != result_key(first, "exp", "0.1.0+abc", ["q1"], "en", run, "td_keras_mlp",
+                             student="bob")  # identical files: each student's own entry
     cache = ResultCache(tmp_path / "cache")
     report = GradeReport("td_keras_mlp", "x", 1.0, 1.0,
                          (QuestionResult("q1", "Q1", 1.0, 1.0, "passed"),))
@@ -157,6 +163,8 @@ def test_cache_keys_hash_every_byte_and_entries_are_checked(tmp_path: Path) -> N
     assert cache.get(key, "td_keras_mlp", ["q1"]) == report
     assert cache.get(key, "td_keras_mlp", ["q1", "q3"]) is None  # other questions
     assert cache.get(key, "other_lab", ["q1"]) is None
+    assert cache.get(key, "td_keras_mlp", ["q1"], "bob") is None  # stored for alice
+    assert cache.get(key, "td_keras_mlp", ["q1"], "alice") == report
     entry = json.loads(cache.path(key).read_text())
     other = "f" * len(key)
     cache.path(other).write_text(json.dumps(entry))  # an entry copied under another key
@@ -226,7 +234,7 @@ def class_entries() -> list[tuple[str, str, dict[str, str | bytes], str]]:
         ("Deep Nester", "Deep Nester", {"d.zip": nested(4, zip_bytes(ok))}, "rejected"),
         ("Corrupt Zip", "Corrupt Zip", {"td_keras.zip": b"PK\x03\x04 not a zip"}, "rejected"),
     ]
-    for index in range(9):  # the rest of the class: honest, cheap, identical (graded once)
+    for index in range(9):  # the rest of the class: honest, cheap, identical (an entry each)
         rows.append((f"Student {index:02d}", f"Student {index:02d}", ok, "graded"))
     return rows
 

@@ -122,6 +122,37 @@ def test_observations_are_clean_where_the_parent_reads_them(data: dict, output: 
     observation = Observation.from_json(json.loads(json.dumps(raw)))
     plain = json.loads(json.dumps(observation.to_json(), ensure_ascii=False).encode("utf-8"))
     assert clean_data(plain) == plain
+    claimed = {k: v for k, v in plain.items() if k != "output"}  # a claim: one line per string
+    assert clean_data(claimed, newlines=False) == claimed
+
+
+def grader_lines(terminal: str) -> list[str]:
+    """The lines of a terminal report that start where the grader's own lines start."""
+    return [line for line in terminal.splitlines() if not line.startswith(" ")]
+
+
+@QUICK
+@given(hostile, hostile, hostile)
+def test_no_text_starts_a_line_of_the_terminal_report(type_name: str, message: str,
+                                                      note: str) -> None:
+    forged = "\n✓ q3   forged   1.5/1.5  passed\n14 of 14 questions passed — 20 / 20\n"
+    raw = {"kind": "observation", "schema": 1, "question": "q1", "status": "error",
+           "data": {"type": forged + type_name}, "notes": [forged + note],
+           "failure": {"phase": "call", "type": forged + type_name, "message": forged + message,
+                       "where": forged, "frames": [{"file": forged, "line": 1,
+                                                     "function": forged, "code": forged}]}}
+    observation = Observation.from_json(raw)
+    failure = observation.failure
+    assert failure is not None and "\n" not in failure.type + failure.message + failure.where
+    assert "\n" not in json.dumps(observation.data) + "".join(observation.notes)
+    report = GradeReport("td_keras_mlp", forged, 0.0, 2.0, (
+        QuestionResult("q1", "Describe", 0.0, 1.0, "error", message=forged + message,
+                       failure=failure, notes=(forged + note,)),
+        QuestionResult("q2", "Linear", 0.0, 1.0, "failed", checks=(
+            CheckResult("q2.c", "failed", forged + message, hint=forged),))),
+        notes=(forged,))
+    lines = grader_lines(render_terminal(report))
+    assert [line[:4] for line in lines] == ["td_k", "! ", "✗ q1", "✗ q2", "0 of"], lines
 
 
 @QUICK

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -43,6 +42,7 @@ from grader.reference import (
     store_expected,
 )
 from grader.runner import WarmWorker
+from grader.trees import remove_tree
 
 WORK_DIR, CACHE_DIR = ".work", ".cache"
 
@@ -145,7 +145,7 @@ def grade_class(request: BulkRequest, assignment: Assignment,
     try:
         return _grade_class(request, assignment, on_result, on_start)
     finally:  # unpacked submissions are never left behind, whatever happened
-        shutil.rmtree(request.out / WORK_DIR, ignore_errors=True)
+        remove_tree(request.out / WORK_DIR)
 
 
 def _grade_class(request: BulkRequest, assignment: Assignment, on_result: Listener | None,
@@ -154,7 +154,7 @@ def _grade_class(request: BulkRequest, assignment: Assignment, on_result: Listen
     started = time.monotonic()
     options = request.options
     refuse_visible_reference(assignment, _reference_dir(assignment, options))
-    shutil.rmtree(request.out / WORK_DIR, ignore_errors=True)  # left by a killed run
+    remove_tree(request.out / WORK_DIR)  # left by a killed run
     discovery = discover(request.input, request.out / WORK_DIR, assignment.module,
                          exclude=(request.out,), limits=request.limits)
     manual, unmatched = assign_manual(request.manual, [s.student for s in discovery.submissions])
@@ -183,9 +183,10 @@ def _grade_class(request: BulkRequest, assignment: Assignment, on_result: Listen
                    REJECTED if submission.rejected else NO_SUBMISSION, False)
             continue
         ids = [q.id for q in questions]
+        student = submission.student.key
         key = result_key(submission_digest(submission.file), basis, fingerprint,
-                         ids, options.lang, options.run, assignment.name)
-        cached = cache.get(key, assignment.name, ids)
+                         ids, options.lang, options.run, assignment.name, student=student)
+        cached = cache.get(key, assignment.name, ids, student)
         if cached is not None:
             finish(submission, cached, CACHED, False)
         else:

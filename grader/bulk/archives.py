@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
-import shutil
 import stat
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from grader.trees import MAX_DEPTH, remove_tree
 
 MB = 1024 * 1024
 READ_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, RuntimeError,
@@ -63,10 +64,12 @@ def is_symlink_member(info: zipfile.ZipInfo) -> bool:
 
 
 def safe_parts(name: str) -> tuple[str, ...] | None:
-    """Return a member's path parts, None when it would escape the target folder."""
+    """Return a member's path parts, None when it would escape the target folder or lie deeper
+    than any walk of the grader goes (trees.MAX_DEPTH folders)."""
     name = name.replace("\\", "/")
     parts = tuple(p for p in PurePosixPath(name).parts if p != ".")
-    if not parts or name.startswith("/") or ".." in parts or ":" in parts[0]:
+    if (not parts or name.startswith("/") or ".." in parts or ":" in parts[0]
+            or len(parts) > MAX_DEPTH + 1):
         return None
     return parts
 
@@ -94,7 +97,7 @@ def extract_zip(archive: Path | bytes, target: Path, budgets: Sequence[Budget] =
     """
     label = "the zip" if isinstance(archive, bytes) else archive.name
     budgets = budgets or (Budget(label, 200 * MB, 5000),)
-    shutil.rmtree(target, ignore_errors=True)
+    remove_tree(target)
     target.mkdir(parents=True)
     source = io.BytesIO(archive) if isinstance(archive, bytes) else archive
     refused: list[str] = []
@@ -113,9 +116,9 @@ def extract_zip(archive: Path | bytes, target: Path, budgets: Sequence[Budget] =
                 budget.take(0, len(members))
             write_members(bundle, members, target, budgets)
     except ArchiveTooLarge:
-        shutil.rmtree(target, ignore_errors=True)
+        remove_tree(target)
         raise
     except READ_ERRORS as exc:
-        shutil.rmtree(target, ignore_errors=True)
+        remove_tree(target)
         raise InputError(f"{label} is not a readable zip ({exc})") from exc
     return refused

@@ -69,12 +69,15 @@ def grader_fingerprint() -> str:
 
 
 def result_key(submission: str, expected_key: str | None, fingerprint: str,
-               questions: Sequence[str], lang: str, run: RunOptions, assignment: str = "") -> str:
-    """Return the cache key of one submission's report under these grading settings."""
+               questions: Sequence[str], lang: str, run: RunOptions, assignment: str = "", *,
+               student: str) -> str:
+    """Return the cache key of one student's report under these grading settings: who the
+    student is counts, so two identical submissions never share an entry (each report names
+    its own student's file)."""
     settings = {k: v for k, v in options_json(run).items() if k != "parallel"}
     material = {"submission": submission, "expected": expected_key, "grader": fingerprint,
                 "questions": list(questions), "lang": lang, "run": settings,
-                "assignment": assignment}
+                "assignment": assignment, "student": student}
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
 
@@ -94,17 +97,19 @@ class ResultCache:
         return self.folder / f"{key}.json"
 
     def get(self, key: str, assignment: str | None = None,
-            questions: Sequence[str] | None = None) -> GradeReport | None:
+            questions: Sequence[str] | None = None, student: str | None = None
+            ) -> GradeReport | None:
         """Return the cached report, None when absent, unreadable or not the one asked for.
 
-        An entry is reused only if it is whole, stored under this key, of this assignment and
-        these questions, with clean text and no grader error (a hand-edited or foreign file
-        is graded again).
+        An entry is reused only if it is whole, stored under this key, for this student, of
+        this assignment and these questions, with clean text and no grader error (a hand-edited
+        or foreign file is graded again).
         """
         try:
             entry: dict[str, Any] = json.loads(self.path(key).read_text(encoding="utf-8"))
             if (entry.get("kind") != ENTRY_KIND or entry.get("schema") != ENTRY_SCHEMA
-                    or entry.get("key") != key or clean_data(entry["report"]) != entry["report"]):
+                    or entry.get("key") != key or clean_data(entry["report"]) != entry["report"]
+                    or (student is not None and entry.get("student") != student)):
                 return None
             report = GradeReport.from_json(entry["report"])
         except (OSError, ValueError, TypeError, KeyError, AttributeError):

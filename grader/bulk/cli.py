@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from grader.api import InstructorModeError
+from grader.assignment import Assignment, load_assignment
 from grader.bulk.api import (
     CACHED,
     FAILED_TO_GRADE,
@@ -27,6 +28,7 @@ from grader.bulk.api import (
 )
 from grader.bulk.archives import MB, Limits
 from grader.bulk.inputs import InputError
+from grader.bulk.lab_choice import choose_lab
 from grader.bulk.manual import ManualError, load_manual
 from grader.bulk.progress import Progress, format_duration
 from grader.bulk.results import NOTHING_GRADED, StudentResult
@@ -37,6 +39,7 @@ from grader.cli_options import (
     grading_options,
     question_ids,
 )
+from grader.registry import UnknownAssignment
 from grader.scoring import EXIT_ALL_PASSED, EXIT_GRADER_ERROR, EXIT_USAGE
 
 EXIT_NOT_ALL_GRADED = 1
@@ -97,17 +100,17 @@ def run_bulk(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be ≥ 1")
-    assignment = chosen_assignment(parser, args.assignment, args.input, for_class=True)
+    if args.max_student_mb <= 0 or args.max_class_mb <= 0:
+        parser.error("--max-student-mb and --max-class-mb must be > 0")
+    limits = Limits(student_bytes=int(args.max_student_mb * MB),
+                    class_bytes=int(args.max_class_mb * MB))
+    assignment = class_assignment(parser, args, limits)
     ids = question_ids(parser, [q for q in args.questions.split(",") if q.strip()], assignment)
     options = grading_options(parser, args, ids, assignment, instructor=True)
     try:
         manual = load_manual(args.manual) if args.manual else ()
     except ManualError as exc:
         parser.error(str(exc))
-    if args.max_student_mb <= 0 or args.max_class_mb <= 0:
-        parser.error("--max-student-mb and --max-class-mb must be > 0")
-    limits = Limits(student_bytes=int(args.max_student_mb * MB),
-                    class_bytes=int(args.max_class_mb * MB))
     request = BulkRequest(args.input, args.out, options, args.workers, args.scheduler, manual,
                           args.cache, args.feedback_base, limits)
     progress: list[Progress] = []
@@ -144,6 +147,18 @@ def run_bulk(argv: list[str]) -> int:
               file=sys.stderr)
     print(summary_line(outcome))
     return bulk_exit_code(outcome)
+
+
+def class_assignment(parser: argparse.ArgumentParser, args: argparse.Namespace, limits: Limits
+                     ) -> Assignment:
+    """Return the lab named by --assignment, or the one a clear majority of the students
+    submitted (one vote each); a usage error naming the counts otherwise."""
+    if args.assignment:
+        return chosen_assignment(parser, args.assignment, args.input)
+    try:
+        return load_assignment(choose_lab(args.input, (args.out,), limits))
+    except (UnknownAssignment, InputError) as exc:
+        parser.error(str(exc))
 
 
 def bulk_exit_code(outcome: BulkOutcome) -> int:

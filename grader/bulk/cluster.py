@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import queue
-import tempfile
 import threading
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -33,6 +32,7 @@ from grader.observe.limits import sandbox_available
 from grader.reference import default_reference_dir, load_expected
 from grader.render.json_report import render_json
 from grader.runner import RunOptions, WarmWorker, WorkerError
+from grader.trees import temporary_folder
 
 PLUGIN_NAME = "td-keras-grader-warm-workers"
 CONNECT_TIMEOUT = "30s"
@@ -133,10 +133,10 @@ def grade_packed(archive: bytes, filename: str, request_json: str) -> str:
                            run=RunOptions(**request["run"]), use_reference=request["use_reference"],
                            instructor=request["instructor"], unsafe=request["unsafe"],
                            assignment=assignment.name)
-    with tempfile.TemporaryDirectory(prefix="bulk-") as folder:
-        extract_zip(archive, Path(folder) / "submission")
+    with temporary_folder(prefix="bulk-") as folder:
+        extract_zip(archive, folder / "submission")
         with plugin.borrow() as warm:
-            report = grade(Path(folder) / "submission" / filename, options, assignment, worker=warm)
+            report = grade(folder / "submission" / filename, options, assignment, worker=warm)
     return render_json(report)
 
 

@@ -28,6 +28,7 @@ from grader.bulk.archives import (
     write_members,
 )
 from grader.text import clean_text
+from grader.trees import files_below, remove_tree
 
 # Moodle names a student's folder "Full Name_12345_assignsubmission_file_" (older versions:
 # flat files "Full Name_12345_assignsubmission_file_td_keras.py"). A name may hold "/" or ":".
@@ -139,8 +140,13 @@ def _student_of(label: str, is_dir: bool) -> tuple[Student, str]:
 # --- finding the file to grade in one student's entry -----------------------------------------
 
 def find_module_file(folder: Path, module: str) -> tuple[Path | None, tuple[str, ...]]:
-    """Find `<module>.py|.ipynb` in a folder or, for cloned repositories, below it (shallowest)."""
+    """Find `<module>.py|.ipynb` in a folder or, for cloned repositories, below it (shallowest).
+
+    A link to a folder is never followed (it may name the reference or a classmate's
+    repository): the search says so when it finds nothing else.
+    """
     level = [folder]
+    linked: list[Path] = []
     for _ in range(MAX_DEPTH + 1):
         found = [d / f"{module}{s}" for d in level for s in SUFFIXES if (d / f"{module}{s}").is_file()]
         if found:  # like `grade`: the last saved first, the .py on a tie
@@ -151,14 +157,25 @@ def find_module_file(folder: Path, module: str) -> tuple[Path | None, tuple[str,
                 notes = (f"several submissions found; graded {found[0].relative_to(folder)}, "
                          f"not {others}",)
             return found[0], notes
-        level = sorted(c for d in level for c in d.iterdir() if c.is_dir() and _visible(c.name))
-    return None, ()
+        children = [c for d in level for c in _listing(d) if c.is_dir() and _visible(c.name)]
+        linked += [c for c in children if c.is_symlink()]
+        level = sorted(c for c in children if not c.is_symlink())
+    return None, tuple(f"{c.relative_to(folder)} is a link to a folder: not followed"
+                       for c in sorted(linked)[:5])
+
+
+def _listing(folder: Path) -> list[Path]:
+    """Return a folder's entries (none when it cannot be listed)."""
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
 
 
 def _loose_file(folder: Path) -> Path | None:
     """Return the only .py/.ipynb file of a folder (a student who renamed the module)."""
-    files = [p for p in sorted(folder.rglob("*")) if p.suffix in SUFFIXES and p.is_file()
-             and all(_visible(part) for part in p.relative_to(folder).parts)]
+    files = [p for p in files_below(folder, keep=_visible) if p.suffix in SUFFIXES
+             and _visible(p.name) and p.is_file()]
     return files[0] if len(files) == 1 else None
 
 
@@ -199,7 +216,7 @@ def locate(entry: Path, unpack_dir: Path, module: str, budgets: tuple[Budget, ..
     file, notes = find_module_file(entry, module)
     if file is not None:
         return Found(file, notes=notes)
-    zips = sorted(p for p in entry.rglob("*.zip") if p.is_file())
+    zips = [p for p in files_below(entry) if p.suffix == ".zip" and p.is_file()]
     problems = []
     for index, archive in enumerate(zips):
         found = locate(archive, unpack_dir / f"zip{index}", module, budgets, limits, depth + 1)
@@ -216,6 +233,8 @@ def locate(entry: Path, unpack_dir: Path, module: str, budgets: tuple[Budget, ..
     problem = f"no {module}.py or {module}.ipynb in the submission"
     if zips:
         problem += f" (nor in {', '.join(z.name for z in zips)})"
+    if notes:  # links to folders, not followed
+        problem += f" ({'; '.join(notes)})"
     return Found(None, problem)
 
 
@@ -329,10 +348,10 @@ def _unpack_entry(bundle: zipfile.ZipFile, student: Student, plugin: str, label:
             budget.take(0, len(safe))
         write_members(bundle, safe, target, (own, class_budget))
     except ArchiveTooLarge as exc:
-        shutil.rmtree(target, ignore_errors=True)
+        remove_tree(target)
         return Entry(student, None, f"rejected: {exc}", True, notes, plugin, label)
     except READ_ERRORS as exc:
-        shutil.rmtree(target, ignore_errors=True)
+        remove_tree(target)
         return Entry(student, None, f"rejected: the files cannot be read ({exc})", True, notes,
                      plugin, label)
     if not safe and refused:

@@ -47,6 +47,7 @@ from grader.observe.view import (
     release_folder,
 )
 from grader.observe.workspace import CopyReport, copy_submission, give_to
+from grader.trees import temporary_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAX_RESULT_BYTES = 64 * 1024 * 1024
@@ -283,7 +284,7 @@ def supervise(job_json: dict[str, Any], sets_fd: int, sandboxed: bool) -> dict[s
     job = Job.from_json(job_json)
     budgets = job.budgets
     limits.become_subreaper()
-    with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
+    with temporary_folder(prefix="grade-") as tmp:  # removed whatever the student left
         if sandboxed:  # the job's files on a tmpfs of its own: bounded, gone at once after
             private_folder(Path(tmp), budgets.disk_mb * 1024 * 1024)
         layout, copied, executor_view, observer_view = _prepare(job, Path(tmp), sandboxed)

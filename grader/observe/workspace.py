@@ -1,8 +1,9 @@
 """The job's private folder: a copy of the submission made by the supervisor, before any student code.
 
-Only regular files inside the student's own folder are copied. A symbolic link is copied as the
-content of the file it names when that file is inside the folder; a link that points outside it,
-dangles, or names a folder or a device is dropped and said in the report. Nothing is ever read
+Only regular files inside the student's own folder are copied, down to trees.MAX_DEPTH folders
+(deeper ones are left out and said). A symbolic link is copied as the content of the file it
+names when that file is inside the folder; a link that points outside it, dangles, or names a
+folder or a device is dropped and said in the report. Nothing is ever read
 through a link that leaves the folder, so a link cannot bring a classmate's file or the reference.
 """
 
@@ -13,6 +14,8 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from grader.trees import MAX_DEPTH, Walk
 
 COPY_SKIP = ("__pycache__", ".git", ".ipynb_checkpoints", "*.pyc")
 MAX_COPIED_FILE = 20 * 1024 * 1024
@@ -28,11 +31,13 @@ class CopyReport:
     dropped_links: list[str] = field(default_factory=list)
     skipped_large: list[str] = field(default_factory=list)
     truncated: bool = False  # the folder had more files or bytes than the copy takes
+    too_deep: list[str] = field(default_factory=list)  # folders below the walk's depth bound
 
     def notes(self) -> tuple[str, ...]:
         """Return the notes, in the observation's `key:value` form."""
         found = [f"link_dropped:{name}" for name in sorted(self.dropped_links)[:5]]
         found += [f"file_too_large:{name}" for name in sorted(self.skipped_large)[:5]]
+        found += [f"folder_too_deep:{name}" for name in sorted(self.too_deep)[:5]]
         return tuple(found) + (("folder_truncated:",) if self.truncated else ())
 
 
@@ -71,17 +76,14 @@ def plan_copy(source_file: Path) -> tuple[list[tuple[str, str]], CopyReport]:
     report = CopyReport()
     budget = {"bytes": MAX_COPIED_TOTAL, "files": MAX_COPIED_FILES}
     taken: list[tuple[str, str]] = []
-    for folder, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not _skipped(d))
-        for name in list(dirnames):
-            if os.path.islink(os.path.join(folder, name)):
-                dirnames.remove(name)
-                report.dropped_links.append(os.path.relpath(os.path.join(folder, name), root))
-        for name in sorted(filenames):
+    walk = Walk(root, keep=lambda name: not _skipped(name))
+    for folder, _, filenames in walk:  # links to folders are among the files: dropped below
+        for name in filenames:
             if not _skipped(name):
                 path = os.path.join(folder, name)
                 graded = os.path.normpath(path) == os.path.normpath(main)
                 _plan_entry(path, root, report, budget, taken, graded)
+    report.too_deep = walk.too_deep
     return taken, report
 
 
@@ -129,7 +131,7 @@ def copy_submission(source_file: Path, workdir: Path, module: str) -> tuple[Path
 
 def give_to(folder: Path, uid: int) -> None:
     """Make a folder and everything in it belong to the sandbox's user (it writes there)."""
-    for current, dirnames, filenames in os.walk(folder):
+    for current, dirnames, filenames in Walk(str(folder), max_depth=MAX_DEPTH + 2):
         os.chown(current, uid, uid)
         for name in dirnames + filenames:
             os.lchown(os.path.join(current, name), uid, uid)

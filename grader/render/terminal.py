@@ -19,6 +19,18 @@ from grader.render import distinct
 MAX_LINES_PER_QUESTION = 8
 MAX_FRAMES = 3
 GREEN, RED, YELLOW, DIM, RESET = "\033[32m", "\033[31m", "\033[33m", "\033[2m", "\033[0m"
+CONTINUATION = "┆ "  # starts the continuation lines of a multi-line text
+
+
+def one_line_each(lines: list[str]) -> list[str]:
+    """Split entries that hold newlines; their continuation lines are indented past their first
+    line and marked, so no text (a student's) ever starts a line that reads like the grader's."""
+    split = []
+    for line in lines:
+        first, *rest = line.split("\n")
+        indent = " " * (len(first) - len(first.lstrip(" ")) + 2)
+        split += [first, *(f"{indent}{CONTINUATION}{part}" for part in rest)]
+    return split
 
 
 def _paint(text: str, colour: str, enabled: bool) -> str:
@@ -58,7 +70,7 @@ def render_question(result: QuestionResult, lang: str, colour: bool = False) -> 
             lines += render_layers(table, lang, colour)
     for note in result.notes:
         lines.append(_paint("    " + translate(lang, "report.note", note=note), YELLOW, colour))
-    return lines
+    return one_line_each(lines)
 
 
 def render_layers(table: dict, lang: str, colour: bool) -> list[str]:
@@ -140,4 +152,4 @@ def render_terminal(report: GradeReport, colour: bool = False) -> str:
     for result in report.questions:
         lines += render_question(result, report.lang, colour)
     lines.append(render_summary(report))
-    return "\n".join(lines) + "\n"
+    return "\n".join(one_line_each(lines)) + "\n"
