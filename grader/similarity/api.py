@@ -21,11 +21,13 @@ from grader.similarity.profile import (
     build_profile,
     given_hashes,
 )
-from grader.similarity.program import read_program
-from grader.similarity.render import Evidence, render_csv, render_html
+from grader.similarity.program import read_program, source_lines
+from grader.similarity.render import MAX_DETAILS, Evidence, render_csv, render_html
 from grader.similarity.store import ProfileStore, code_fingerprint, profile_key
 
 HANDED_OUT = (".py", ".ipynb")
+EVIDENCE_FROM = 0.5  # pairs scoring this share of the threshold get their per-question shares
+# (flagged pairs get their fragments too)
 SIMILARITY_HTML, SIMILARITY_CSV = "similarity.html", "similarity.csv"
 NOT_HANDED_OUT = ("__init__.py",)  # the lab's folder is also its package
 
@@ -105,15 +107,15 @@ def compare_class(profiles: Mapping[str, Profile], given: frozenset[int],
         pair = Pair(a, b, shared, len(own[a]), len(own[b]),
                     code_score(shared, len(own[a]), len(own[b]), settings),
                     observation_score(len(choices), settings), choices)
-        if shared:
-            both = own[a] & own[b]
-            pair = replace(pair, units=unit_shares(profiles[a], profiles[b], own[a], own[b], units),
-                           fragments=fragments(profiles[a], profiles[b], both))
+        if pair.score >= settings.threshold * EVIDENCE_FROM:
+            pair = replace(pair, units=unit_shares(profiles[a], profiles[b], own[a], own[b], units))
+        if pair.score >= settings.threshold:
+            pair = replace(pair, fragments=fragments(profiles[a], profiles[b], own[a] & own[b]))
         pairs.append(pair)
     pairs.sort(key=lambda p: (-p.score, -p.code, p.a, p.b))
     matches = None
     if reference is not None:
-        solution = reference.hashes() - given - common
+        solution = reference.hashes - given - common
         found = []
         for key in sorted(profiles):
             both = own[key] & solution
@@ -149,8 +151,8 @@ def class_similarity(works: Sequence[Work], assignment: Assignment,
     report = SimilarityReport({w.key: w.name for w in works}, found.pairs, settings, units,
                               tuple(p.name for p in given), found.reference, found.common,
                               notes, found.own)
-    shown = {key for pair in report.flagged() for key in (pair.a, pair.b)}
-    sources = {w.key: read_program(w.file).sources for w in works if w.key in shown}
+    shown = {key for pair in report.flagged()[:MAX_DETAILS] for key in (pair.a, pair.b)}
+    sources = {w.key: source_lines(w.file) for w in works if w.key in shown}
     return report, Evidence(profiles, sources, handed | found.excluded)
 
 

@@ -26,7 +26,7 @@ def common_hashes(hashes: Mapping[str, frozenset[int]], settings: Settings) -> f
 def own_work(profiles: Mapping[str, Profile], given: frozenset[int], settings: Settings
              ) -> tuple[dict[str, frozenset[int]], frozenset[int]]:
     """Return each student's own fingerprints, and the common ones that were left out."""
-    handed = {key: profile.hashes() - given for key, profile in profiles.items()}
+    handed = {key: profile.hashes - given for key, profile in profiles.items()}
     common = common_hashes(handed, settings)
     return {key: found - common for key, found in handed.items()}, common
 
@@ -52,7 +52,7 @@ def code_score(shared: int, own_a: int, own_b: int, settings: Settings) -> float
 def unit_shares(a: Profile, b: Profile, own_a: frozenset[int], own_b: frozenset[int],
                 units: Sequence[str]) -> tuple[UnitShare, ...]:
     """Return, unit by unit, how much of each one's own work there the other has anywhere."""
-    by_unit_a, by_unit_b = a.unit_hashes(), b.unit_hashes()
+    by_unit_a, by_unit_b = a.unit_hashes, b.unit_hashes
     shares = []
     for unit in units:
         mine_a = by_unit_a.get(unit, frozenset()) & own_a

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from grader.similarity.fingerprint import Mark
 from grader.similarity.model import Fragment, Span
 from grader.similarity.profile import PartPrint, Profile
 
@@ -27,17 +28,16 @@ def _runs(part: PartPrint, shared: frozenset[int]) -> Iterator[list[int]]:
 def _other_side(b: Profile, hashes: set[int], units: tuple[str, ...]) -> Span | None:
     """Return the lines of B holding these fingerprints: in B's part answering the same
     questions when it has some, else in the part that has most."""
-    best: tuple[bool, int, int] = (False, 0, 0)
-    for index, part in enumerate(b.parts):
-        count = sum(1 for m in part.marks if m.hash in hashes)
-        key = (bool(count) and bool(set(part.units) & set(units)), count, -index)
-        best = max(best, key)
-    _, count, index = best
-    if not count:
+    found: dict[int, list[Mark]] = {}
+    for fingerprint in hashes:
+        for index, mark in b.places.get(fingerprint, ()):
+            found.setdefault(index, []).append(mark)
+    if not found:
         return None
-    part = b.parts[-index]
-    found = [m for m in part.marks if m.hash in hashes]
-    return Span(part.cell, min(m.first for m in found), max(m.last for m in found))
+    index = max(found, key=lambda i: (bool(set(b.parts[i].units) & set(units)), len(found[i]),
+                                      -i))
+    marks = found[index]
+    return Span(b.parts[index].cell, min(m.first for m in marks), max(m.last for m in marks))
 
 
 def fragments(a: Profile, b: Profile, shared: frozenset[int]) -> tuple[Fragment, ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -42,17 +43,28 @@ class Profile:
     notebook: bool = False
     problem: str = ""
 
+    @cached_property
     def hashes(self) -> frozenset[int]:
-        """Return every fingerprint of the submission."""
+        """Every fingerprint of the submission."""
         return frozenset(m.hash for p in self.parts for m in p.marks)
 
+    @cached_property
     def unit_hashes(self) -> dict[str, frozenset[int]]:
-        """Return each unit's fingerprints."""
+        """Each unit's fingerprints."""
         found: dict[str, set[int]] = {}
         for part in self.parts:
             for unit in part.units:
                 found.setdefault(unit, set()).update(m.hash for m in part.marks)
         return {unit: frozenset(hashes) for unit, hashes in found.items()}
+
+    @cached_property
+    def places(self) -> dict[int, tuple[tuple[int, Mark], ...]]:
+        """Where each fingerprint is: (part index, mark), in order."""
+        found: dict[int, list[tuple[int, Mark]]] = {}
+        for index, part in enumerate(self.parts):
+            for mark in part.marks:
+                found.setdefault(mark.hash, []).append((index, mark))
+        return {h: tuple(places) for h, places in found.items()}
 
     def to_json(self) -> dict[str, Any]:
         """Return the profile as JSON data."""

@@ -89,6 +89,26 @@ def _read_notebook(path: Path) -> Program:
     return Program(tuple(parts), sources, notebook=True, problem="; ".join(problems))
 
 
+def source_lines(path: Path) -> dict[int, tuple[str, ...]]:
+    """Return a submission's lines by cell (0: a .py file), as its parts number them."""
+    if path.suffix != ".ipynb":
+        try:
+            return {0: tuple(path.read_text(encoding="utf-8", errors="replace").splitlines())}
+        except OSError:
+            return {}
+    try:
+        cells = read_cells(path)
+    except (NotebookError, OSError):
+        return {}
+    lines = {}
+    for cell in cells:
+        try:
+            lines[cell.number] = tuple(python_source(cell).splitlines())
+        except Exception:  # noqa: BLE001 - IPython's transformer on a student's cell
+            lines[cell.number] = tuple(cell.source.splitlines())
+    return lines
+
+
 def split_source(source: str, cell: int, names: set[str]) -> tuple[list[Part], str]:
     """Split one file's (or cell's) source into parts; a file that does not parse is one part."""
     try:

@@ -22,6 +22,7 @@ from grader.text import clean_text
 
 TEMPLATE = "similarity.html.j2"
 BELOW_SHOWN = 15  # pairs under the threshold still listed on the page (all are in the CSV)
+MAX_DETAILS = 40  # flagged pairs whose evidence the page shows (the highest; all in the CSV)
 MAX_LINES = 80  # per side and unit in the side-by-side view
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP "CSV injection"
 
@@ -95,7 +96,7 @@ def _code_block(profile: Profile, lines: Mapping[int, Sequence[str]], unit: str,
 def _pair_context(pair: Pair, report: SimilarityReport, evidence: Evidence) -> dict[str, Any]:
     """Return what the page shows of one flagged pair."""
     profiles, sources = evidence.profiles, evidence.sources
-    shared = (profiles[pair.a].hashes() & profiles[pair.b].hashes()) - evidence.excluded
+    shared = (profiles[pair.a].hashes & profiles[pair.b].hashes) - evidence.excluded
     hits_a = highlighted_lines(profiles[pair.a], shared)
     hits_b = highlighted_lines(profiles[pair.b], shared)
     titles = dict(report.units)
@@ -155,7 +156,8 @@ def html_context(report: SimilarityReport, evidence: Evidence, assignment: str
         "given": list(report.given), "common": report.common, "notes": list(report.notes),
         "flagged": [_pair_row(p, report) for p in flagged],
         "below": [_pair_row(p, report) for p in below],
-        "details": [_pair_context(p, report, evidence) for p in flagged],
+        "details": [_pair_context(p, report, evidence) for p in flagged[:MAX_DETAILS]],
+        "details_left_out": max(0, len(flagged) - MAX_DETAILS),
         "reference": reference,
         "units": [{"id": u, "title": t} for u, t in report.units if u in titles],
     }
