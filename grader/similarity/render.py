@@ -117,6 +117,14 @@ def _pair_context(pair: Pair, report: SimilarityReport, evidence: Evidence) -> d
             "choices": list(pair.choices)}
 
 
+def _widths(pair: Pair) -> dict[str, int]:
+    """Split the score's bar between the signals, in proportion (the score is capped at 1)."""
+    total = pair.code + pair.observations
+    scale = 100 * pair.score / total if total else 0.0
+    return {"code_width": round(pair.code * scale),
+            "observations_width": round(pair.observations * scale)}
+
+
 def _pair_row(pair: Pair, report: SimilarityReport) -> dict[str, Any]:
     """Return a pair's line of the ranking."""
     names = report.students
@@ -125,8 +133,7 @@ def _pair_row(pair: Pair, report: SimilarityReport) -> dict[str, Any]:
             "name_a": names.get(pair.a, pair.a), "name_b": names.get(pair.b, pair.b),
             "score": f"{pair.score:.2f}", "code": f"{pair.code:.2f}",
             "observations": f"{pair.observations:.2f}",
-            "code_width": round(100 * min(pair.code, 1.0)),
-            "observations_width": round(100 * (pair.score - min(pair.code, 1.0))),
+            **_widths(pair),
             "shared": pair.shared, "own_a": pair.own_a, "own_b": pair.own_b,
             "flagged": pair.score >= report.settings.threshold,
             "questions": ", ".join(f"{u.unit} {u.share:.0%}" for u in top[:6]),
