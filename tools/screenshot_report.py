@@ -37,13 +37,13 @@ def failing_submission(folder: Path) -> Path:
     return folder
 
 
-def screenshot(page: Path, png: Path) -> None:
+def screenshot(page: Path, png: Path, window: str = WINDOW) -> None:
     """Take a screenshot of a page with headless Chromium."""
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         raise SystemExit("chromium is not installed (apt-get install chromium)")
     subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                    f"--screenshot={png}", f"--window-size={WINDOW}", page.as_uri()],
+                    f"--screenshot={png}", f"--window-size={window}", page.as_uri()],
                    check=True, capture_output=True, timeout=120)
 
 

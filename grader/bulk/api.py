@@ -33,6 +33,7 @@ from grader.bulk.results import (
     state_of,
 )
 from grader.bulk.run import Batch, Task, run_local
+from grader.bulk.similarity import write_class_similarity
 from grader.model import GradeReport
 from grader.reference import (
     default_reference_dir,
@@ -42,6 +43,7 @@ from grader.reference import (
     store_expected,
 )
 from grader.runner import WarmWorker
+from grader.similarity.model import Settings as SimilaritySettings
 from grader.trees import remove_tree
 
 WORK_DIR, CACHE_DIR = ".work", ".cache"
@@ -60,6 +62,9 @@ class BulkRequest:
     cache_dir: Path | None = None  # default: OUT/.cache
     feedback_base: str = ""
     limits: Limits = field(default_factory=Limits)  # what unpacking zips may write
+    similarity: SimilaritySettings | None = field(default_factory=SimilaritySettings)  # None: no
+    # similarity report
+    given: tuple[Path, ...] = ()  # files handed out besides the lab's (subtracted in similarity)
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,7 @@ class BulkOutcome:
     duration: float
     discovery: Discovery = field(default_factory=lambda: Discovery(()))
     unmatched_manual: tuple[str, ...] = ()
+    similarity_error: str = ""  # why the similarity report could not be written
 
     def count(self, state: str) -> int:
         """Return how many students ended in this state."""
@@ -200,14 +206,32 @@ def _grade_class(request: BulkRequest, assignment: Assignment, on_result: Listen
                     finish(task.submission, report, state_of(report, cached=False), True)
     except KeyboardInterrupt:
         complete = False
+    similarity, problem = (_similarity(request, assignment, discovery, results)
+                           if complete else ({}, ""))
     info = RunInfo(assignment.name, str(request.input), fingerprint, discovery.ignored, unmatched,
-                   request.feedback_base, len(discovery.submissions) - len(results))
-    files = write_outputs(request.out, results, info)
+                   request.feedback_base, len(discovery.submissions) - len(results),
+                   similarity=similarity["similarity"].name if similarity else "")
+    files = {**write_outputs(request.out, results, info), **similarity}
     outcome = BulkOutcome(tuple(sorted(results, key=lambda r: r.student.key)), files, complete,
-                          time.monotonic() - started, discovery, unmatched)
+                          time.monotonic() - started, discovery, unmatched, problem)
     if not complete:
         raise BulkInterrupted(outcome)
     return outcome
+
+
+def _similarity(request: BulkRequest, assignment: Assignment, discovery: Discovery,
+                results: list[StudentResult]) -> tuple[dict[str, Path], str]:
+    """Write the similarity report; return its files, or why it could not be written (the
+    grades are written either way)."""
+    if request.similarity is None:
+        return {}, ""
+    try:
+        return write_class_similarity(
+            request.out, assignment, discovery.submissions, results, request.similarity,
+            request.given, _reference_dir(assignment, request.options),
+            request.cache_dir or request.out / CACHE_DIR, request.options.lang), ""
+    except Exception as exc:  # noqa: BLE001 - a similarity bug must not lose the class's grades
+        return {}, f"{type(exc).__name__}: {exc}"
 
 
 class BulkInterrupted(KeyboardInterrupt):

@@ -20,8 +20,9 @@ from grader.runner import RunOptions, options_json
 from grader.text import clean_data
 
 GRADER_DIR = Path(__file__).resolve().parent.parent
-# Grader code that cannot change a report: how bulk runs are organised, how reports are shown.
-NOT_GRADING = ("bulk", "render")
+# Grader code that cannot change a report: how bulk runs are organised, how reports are shown,
+# how submissions are compared with each other.
+NOT_GRADING = ("bulk", "render", "similarity")
 ENTRY_KIND = "bulk_cache_entry"
 ENTRY_SCHEMA = 1
 

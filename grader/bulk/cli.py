@@ -41,6 +41,7 @@ from grader.cli_options import (
 )
 from grader.registry import UnknownAssignment
 from grader.scoring import EXIT_ALL_PASSED, EXIT_GRADER_ERROR, EXIT_USAGE
+from grader.similarity.model import DEFAULT_THRESHOLD, Settings
 
 EXIT_NOT_ALL_GRADED = 1
 EXIT_INTERRUPTED = 130
@@ -79,7 +80,31 @@ def bulk_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-class-mb", type=float, default=Limits.class_bytes / MB,
                         metavar="MB", help="most the whole class may unpack to "
                         "(default: %(default)g)")
+    add_similarity_options(parser)
     return parser
+
+
+def add_similarity_options(parser: argparse.ArgumentParser) -> None:
+    """Add the similarity report's options."""
+    parser.add_argument("--similarity-threshold", type=float, default=DEFAULT_THRESHOLD,
+                        metavar="SCORE", help="flag pairs of students whose similarity score "
+                        "(0–1) reaches this (default: %(default)g; see docs/bulk.md)")
+    parser.add_argument("--given", type=Path, action="append", default=[], metavar="FILE",
+                        help="a file handed out to the students besides the lab's starter and "
+                             "dataset_utils (repeatable): its code counts as nobody's own work")
+    parser.add_argument("--no-similarity", action="store_true",
+                        help="do not write the similarity report (similarity.html/.csv)")
+
+
+def similarity_settings(parser: argparse.ArgumentParser, args: argparse.Namespace
+                        ) -> Settings | None:
+    """Return the similarity settings, None without report; a usage error for bad values."""
+    if not 0 < args.similarity_threshold <= 1:
+        parser.error("--similarity-threshold must be in (0, 1]")
+    for path in args.given:
+        if not path.is_file() or path.suffix not in (".py", ".ipynb"):
+            parser.error(f"--given {path}: expected a .py or .ipynb file")
+    return None if args.no_similarity else Settings(threshold=args.similarity_threshold)
 
 
 def summary_line(outcome: BulkOutcome) -> str:
@@ -112,7 +137,8 @@ def run_bulk(argv: list[str]) -> int:
     except ManualError as exc:
         parser.error(str(exc))
     request = BulkRequest(args.input, args.out, options, args.workers, args.scheduler, manual,
-                          args.cache, args.feedback_base, limits)
+                          args.cache, args.feedback_base, limits,
+                          similarity_settings(parser, args), tuple(args.given))
     progress: list[Progress] = []
 
     def started(total: int) -> None:
@@ -145,6 +171,9 @@ def run_bulk(argv: list[str]) -> int:
     for name in outcome.unmatched_manual:
         print(f"grade bulk: manual points for unknown student {name!r} not applied",
               file=sys.stderr)
+    if outcome.similarity_error:
+        print(f"grade bulk: the similarity report could not be written: "
+              f"{outcome.similarity_error}", file=sys.stderr)
     print(summary_line(outcome))
     return bulk_exit_code(outcome)
 

@@ -48,6 +48,7 @@ class RunInfo:
     unmatched_manual: tuple[str, ...] = ()
     feedback_base: str = ""  # URL prefix of the students' reports in the feedback links
     pending: int = 0  # submissions not graded yet (an interrupted run)
+    similarity: str = ""  # the similarity page beside the summary, when written
 
 
 def html_renderer() -> HtmlRenderer | None:

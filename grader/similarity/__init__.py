@@ -1,0 +1,1 @@
+"""Similarity of a class's submissions: winnowed fingerprints of normalised tokens, per question."""
