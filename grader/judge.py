@@ -148,6 +148,8 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
     """Return the graded result of one question, observed with each of its argument sets."""
     rubric = load_rubric(assignment)
     messages = assignment_messages(assignment.plugin.messages_module)
+    echoes = ECHOES + tuple(getattr(rubric, "ECHOES", ()))
+    actual = {s.id: _trusted(actual[s.id], expected.get(s.id), echoes) for s in sets}
     first = actual[sets[0].id]
     problems = {s.id: first_problem(actual[s.id].data) if actual[s.id].status == Status.OK
                 else None for s in sets}  # the claim against its declared types, once
@@ -177,10 +179,8 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
             got = replace(got, status=ERROR, failure=Failure(
                 "observe", "ForeignResult", translate(lang, "q.foreign_calls"), arg_set.id))
         if got.status == Status.OK:
-            trusted = with_trusted_echoes(got.data, want, ECHOES + tuple(
-                getattr(rubric, "ECHOES", ())))  # the expected side is never the claim's
-            checks += run_checks(rubric, question.id, want, trusted, lang, arg_set, messages)
-            attachments = attachments or _attachments(question.id, want, trusted, lang,
+            checks += run_checks(rubric, question.id, want, got.data, lang, arg_set, messages)
+            attachments = attachments or _attachments(question.id, want, got.data, lang,
                                                       question.show_layers)
             continue
         status = got.status if got.status in STUDENT_FAULTS else ERROR
@@ -199,6 +199,15 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
     return QuestionResult(score=question_score(criteria), status=PASSED if passed else FAILED,
                           checks=tuple(checks), criteria=criteria, attachments=attachments,
                           message=message, failure=failure, **base)
+
+
+def _trusted(observation: Observation, reference: Observation | None,
+             echoes: tuple[str, ...]) -> Observation:
+    """The student's observation with its echo fields taken from the reference's: the expected
+    side of a check is never the claim's (grader/observations.py)."""
+    if observation.status != Status.OK or reference is None or reference.status != Status.OK:
+        return observation
+    return replace(observation, data=with_trusted_echoes(observation.data, reference.data, echoes))
 
 
 def problem_text(problem: Problem, lang: str) -> str:

@@ -268,20 +268,25 @@ class Forger(keras.callbacks.Callback):
 def make_tensorboard_callback(log_dir):
     return Forger(log_dir)
 ''',
-    "write-every-descriptor": STUBS + '''
+    "write-every-descriptor": STUBS.replace("def build_wide_mlp(input_dim, n_classes):\n"
+                                            "    raise NotImplementedError\n", "") + '''
 import json
 import os
 
 LINE = json.dumps({"kind": "observation", "schema": 1, "id": "q4", "question": "q4",
                    "status": "ok", "data": {}, "notes": [], "output": "", "duration": 0}) + "\\n"
-reached = []
-for fd in range(3, 1024):
-    try:
-        os.write(fd, LINE.encode())
-        reached.append(fd)
-    except OSError:
-        pass
-print("REACHED", [os.readlink(f"/proc/self/fd/{fd}") for fd in reached])
+
+
+def build_wide_mlp(input_dim, n_classes):
+    reached = []
+    for fd in range(3, 1024):
+        try:
+            os.write(fd, LINE.encode())
+            reached.append(fd)
+        except OSError:
+            pass
+    print("REACHED", [os.readlink(f"/proc/self/fd/{fd}") for fd in reached], flush=True)
+    raise NotImplementedError
 ''',
     # 4. Seeing the machine: classmates, outputs, caches, /proc.
     "classmates": STUBS + '''
@@ -458,8 +463,15 @@ def test_no_attacker_beats_its_honest_score(graded: dict, attack: str) -> None:
         report = graded[run][attack]
         for question in report["questions"]:
             assert question["status"] != "grader_error", (attack, question["message"])
+            if (attack, question["id"]) in PROBE_FORGERIES:
+                continue  # a claim forged inside the grader's probe: see the test below
             if question["id"] != "q1":
                 assert question["score"] == 0, (attack, question["id"], question["checks"])
+
+
+# q10's legend is a claim of the figure probe (a figure cannot leave the student's process):
+# the attacker replacing that probe keeps it, but none of what needs the hidden History.
+PROBE_FORGERIES = {("patch-executor", "q10")}
 
 
 def test_replayed_answers_fail_the_hidden_sets(graded: dict) -> None:
@@ -471,6 +483,8 @@ def test_replayed_answers_fail_the_hidden_sets(graded: dict) -> None:
         passed = [c for c in questions[question]["checks"] if c["status"] == "passed"]
         assert failed and all("set=hidden-1" in c["id"] for c in failed), questions[question]
         assert passed, questions[question]
+    curves = next(c for c in questions["q10"]["criteria"] if c["id"] == "curves")
+    assert curves["score"] == 0 and questions["q13"]["score"] == 0
 
 
 def test_claims_computed_from_the_arguments_earn_nothing(graded: dict) -> None:

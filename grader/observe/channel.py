@@ -18,7 +18,11 @@ CHUNK = 1 << 16
 
 
 class ChannelError(Exception):
-    """The other end closed the channel or sent something that is not a message."""
+    """The other end closed the channel (`closed`) or sent something that is not a message."""
+
+    def __init__(self, message: str, closed: bool = False) -> None:
+        super().__init__(message)
+        self.closed = closed
 
 
 class Channel:
@@ -38,7 +42,7 @@ class Channel:
                 written = os.write(self.write_fd, view)
                 view = view[written:]
         except OSError as exc:  # BrokenPipeError: the other end is gone
-            raise ChannelError(f"the channel closed ({exc.strerror or exc})") from exc
+            raise ChannelError(f"the channel closed ({exc.strerror or exc})", closed=True) from exc
 
     def receive(self) -> dict[str, Any]:
         """Read the next message; raise ChannelError at the end or on anything malformed."""
@@ -48,9 +52,10 @@ class Channel:
             try:
                 chunk = os.read(self.read_fd, CHUNK)
             except OSError as exc:
-                raise ChannelError(f"the channel closed ({exc.strerror or exc})") from exc
+                raise ChannelError(f"the channel closed ({exc.strerror or exc})",
+                                   closed=True) from exc
             if not chunk:
-                raise ChannelError("the channel closed")
+                raise ChannelError("the channel closed", closed=True)
             self._pending += chunk
         line, self._pending = self._pending.split(b"\n", 1)
         try:

@@ -250,7 +250,8 @@ class Executor:
         except ChannelError:
             raise
         except BaseException as exc:  # noqa: BLE001 - describing the student's objects failed
-            failure = Failure("observe", type(exc).__name__, exception_message(exc), where)
+            named = f"{request.get('name')}()" if request.get("op") == "call" else where
+            failure = Failure("observe", type(exc).__name__, exception_message(exc), named)
             return {"raised": failure_json(failure), "status": Status.ERROR.value}
 
     def operation(self, request: dict[str, Any], args: list[Any], kwargs: dict[str, Any],

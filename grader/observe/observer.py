@@ -74,7 +74,7 @@ def observe(job: Job, sets: list[dict[str, Any]], channel: Channel, ctx: Observe
     try:
         message = channel.receive()
     except ChannelError as exc:
-        return _unreadable(job, str(exc), closed=True)
+        return _unreadable(job, str(exc), closed=exc.closed)
     if (failed := _ready(job, message, started)) is not None:
         return failed
     data = _import_data(message)
@@ -97,12 +97,12 @@ def observe(job: Job, sets: list[dict[str, Any]], channel: Channel, ctx: Observe
         try:
             ctx.seed()
         except UNREADABLE as exc:
-            return _unreadable(job, str(exc), closed=isinstance(exc, ChannelError))
+            return _unreadable(job, str(exc), closed=getattr(exc, "closed", False))
         except StudentRaised as raised:  # the executor could not even be seeded
             return Observation(job.question, raised.status, failure=raised.failure)
         entry = observe_set(observer, module, ctx, job, arg_set)
         if isinstance(entry, Exception):
-            return _unreadable(job, str(entry), closed=isinstance(entry, ChannelError))
+            return _unreadable(job, str(entry), closed=getattr(entry, "closed", False))
         entries.append(entry)
     return Observation(job.question, Status.OK, data={"sets": entries},
                        duration=time.monotonic() - started)
