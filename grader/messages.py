@@ -146,7 +146,7 @@ _EN: dict[str, str] = {
     "notebook.empty": "{name} is empty: it has no cells.",
     "notebook.no_code": "{name} has no code cells: write your functions in code cells, not in Markdown cells.",
     "note.both_submissions": "Graded {graded}; {other} is in the same folder too (without --submission, the one saved last is graded).",
-    "hint.relu": "Hidden layers use Dense(..., activation='relu').",
+    "hint.relu": "A hidden layer needs a non-linear activation, the rectified linear unit: see the activation argument on keras's Dense layer page, and section 2 of the lab sheet.",
     # report phrases
     "report.score": "Score",
     "report.summary": "{passed} of {total} questions passed — {score} / {max_score}",
@@ -392,7 +392,7 @@ _FR: dict[str, str] = {
     "notebook.empty": "{name} est vide : il n'a aucune cellule.",
     "notebook.no_code": "{name} n'a aucune cellule de code : écrivez vos fonctions dans des cellules de code, pas dans des cellules Markdown.",
     "note.both_submissions": "{graded} a été corrigé ; {other} est aussi dans le dossier (sans --submission, c'est le dernier enregistré qui est corrigé).",
-    "hint.relu": "Les couches cachées utilisent Dense(..., activation='relu').",
+    "hint.relu": "Une couche cachée a besoin d'une activation non linéaire, l'unité linéaire rectifiée : voyez l'argument activation sur la page de la couche Dense de keras, et la partie 2 de l'énoncé.",
     "report.score": "Note",
     "report.summary": "questions réussies : {passed} sur {total} — {score} / {max_score}",
     "report.summary_public": "questions réussissant tous les tests publics : {passed} sur {total} — {score} / {max_score}",
