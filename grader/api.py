@@ -3,39 +3,42 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from grader import __version__
-from grader.argsets import ArgSet, load_hidden_sets, split_sets
+from grader.argsets import ArgSet, split_sets
 from grader.assignment import Assignment, Question, load_assignment
 from grader.judge import judge_question
 from grader.messages import translate
 from grader.model import ERROR, Failure, GradeReport, Observation, QuestionResult, Status
 from grader.notebook import broken_functions, error_note, notebook_notes
-from grader.observe.observer import IMPORT_JOB
+from grader.plan import (
+    InstructorModeError,
+    Plan,
+    PlannedJob,
+    Role,
+    make_plan,
+    question_jobs,
+)
 from grader.reference import (
     ExpectedSet,
     cache_key,
     default_reference_dir,
     hidden_key,
-    load_cached,
-    load_expected,
     store_expected,
     write_bundle,
 )
 from grader.registry import plugin_for_submission
-from grader.runner import RunOptions, WarmWorker, grader_failure, make_job
+from grader.runner import RunOptions, WarmWorker, grader_failure
 from grader.scoring import total_score
 from grader.submission import find_submission
 from grader.text import clean_text
 
-IMPORT_TIMEOUT = 30.0
 SANDBOX_NOTES = ("network_not_isolated", "processes_not_isolated", "files_not_isolated")
-REFERENCE_PREFIX = "reference:"
-HIDDEN_PREFIX = "reference-hidden:"
 
 
 @dataclass(frozen=True)
@@ -69,24 +72,72 @@ def preload_modules(assignment: Assignment, questions: Sequence[Question]) -> li
     return modules
 
 
-def _jobs(questions: Sequence[Question], submission: str, assignment: Assignment,
-          options: RunOptions, sets: Mapping[str, tuple[ArgSet, ...]], prefix: str = ""
-          ) -> list[dict]:
-    """Build one job per question with its sets, longest first so parallel runs finish sooner."""
-    ordered = sorted(questions, key=lambda q: -q.timeout)
-    return [make_job(prefix + q.id, q.id, q.function, submission, assignment, options,
-                     q.timeout * len(sets[q.id]), q.eager, sets[q.id])
-            for q in ordered if sets.get(q.id)]
+def run_planned(worker: WarmWorker, jobs: Sequence[PlannedJob], parallel: int
+                ) -> Iterator[tuple[PlannedJob, Observation]]:
+    """Run planned jobs on a warm worker, yielding each with its observation as it finishes."""
+    by_id = {planned.job.id: planned for planned in jobs}
+    for job, observation in worker.run([planned.job for planned in jobs], parallel):
+        yield by_id[job.id], observation
 
 
-def observe_reference(worker: WarmWorker, assignment: Assignment, reference_dir: Path,
-                      questions: Sequence[Question], options: RunOptions,
-                      sets: Mapping[str, tuple[ArgSet, ...]] | None = None) -> list[Observation]:
-    """Observe the reference solution's answers to the questions (public sets by default)."""
-    file = find_submission(reference_dir, assignment.module)
-    sets = sets if sets is not None else {q.id: q.arg_sets for q in questions}
-    jobs = _jobs(questions, str(file), assignment, options, sets, REFERENCE_PREFIX)
-    return [observation for _, observation in worker.run(jobs, options.parallel)]
+def store_reference(plan: Plan, done: Sequence[tuple[PlannedJob, Observation]]
+                    ) -> dict[Role, dict[str, Observation]]:
+    """Store the reference's fresh observations, public and hidden apart; return them by role."""
+    fresh: dict[Role, dict[str, Observation]] = {Role.REFERENCE: {}, Role.HIDDEN_REFERENCE: {}}
+    for planned, observation in done:
+        if planned.role in fresh:
+            fresh[planned.role][observation.question] = observation
+    if fresh[Role.REFERENCE] and plan.expected.key:
+        store_expected(plan.expected.key, list(fresh[Role.REFERENCE].values()))
+    if fresh[Role.HIDDEN_REFERENCE] and plan.reference_dir is not None:
+        store_expected(hidden_key(plan.assignment, plan.reference_dir),
+                       list(fresh[Role.HIDDEN_REFERENCE].values()))
+    return fresh
+
+
+def observe_reference(worker: WarmWorker, plan: Plan, run: RunOptions) -> list[Observation]:
+    """Observe (and store) the reference observations the plan lacks; return them."""
+    jobs = plan.reference_jobs(run)
+    done = list(run_planned(worker, jobs, run.parallel)) if jobs else []
+    store_reference(plan, done)
+    return [observation for _, observation in done]
+
+
+def reference_dir_of(assignment: Assignment, options: GradeOptions) -> Path | None:
+    """Return the reference folder grading will use, if any."""
+    if options.reference_dir is not None:
+        return options.reference_dir
+    return default_reference_dir(assignment) if options.use_reference else None
+
+
+def plan_for(assignment: Assignment, options: GradeOptions) -> Plan:
+    """The grading plan of these options (the reference refused where students could read it)."""
+    reference_dir = reference_dir_of(assignment, options)
+    refuse_visible_reference(assignment, reference_dir)
+    return make_plan(assignment, selected_questions(assignment, options.questions), reference_dir,
+                     options.instructor)
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What grading observed of one submission: plain data, judged into a report in any
+    language (the bulk cache keeps it, so a class is re-rendered without running keras)."""
+
+    imported: Observation
+    questions: dict[str, Observation]  # the student's observations, by question
+    duration: float
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return {"imported": self.imported.to_json(), "duration": self.duration,
+                "questions": {q: o.to_json() for q, o in self.questions.items()}}
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Observed:
+        """Read the JSON form back."""
+        return Observed(Observation.from_json(data["imported"]),
+                        {q: Observation.from_json(o) for q, o in data["questions"].items()},
+                        float(data["duration"]))
 
 
 def grade(submission: Path, options: GradeOptions | None = None,
@@ -98,78 +149,61 @@ def grade(submission: Path, options: GradeOptions | None = None,
     A warm `worker` may be shared between submissions (bulk grading, tests); by default one is
     started for this call and stopped after it.
     """
+    return grade_observed(submission, options, assignment, on_result, worker)[0]
+
+
+def grade_observed(submission: Path, options: GradeOptions | None = None,
+                   assignment: Assignment | None = None,
+                   on_result: Callable[[QuestionResult], None] | None = None,
+                   worker: WarmWorker | None = None) -> tuple[GradeReport, Observed]:
+    """Grade a submission; return its report and what it was judged from."""
     started = time.monotonic()
     options = options or GradeOptions()
     assignment = assignment or load_assignment(options.assignment
                                                or plugin_for_submission(submission))
     file = find_submission(submission, assignment.module)
-    questions = selected_questions(assignment, options.questions)
-    reference_dir = options.reference_dir or (default_reference_dir(assignment)
-                                              if options.use_reference else None)
-    refuse_visible_reference(assignment, reference_dir)
-    hidden = instructor_sets(questions, reference_dir) if options.instructor else {}
-    public = {q.id: q.instructor_public_sets(q.id in hidden) for q in questions}
-    expected = load_expected(assignment, reference_dir)
-    hidden_expected = load_cached(hidden_key(assignment, reference_dir)) if hidden else {}
-    preload = preload_modules(assignment, questions) + (["IPython.core.inputtransformer2"]  # %magic cells
-                                            if file.suffix == ".ipynb" else [])
+    plan = plan_for(assignment, options)
+    preload = preload_modules(assignment, plan.questions) + (
+        ["IPython.core.inputtransformer2"] if file.suffix == ".ipynb" else [])  # %magic cells
     with nullcontext(worker) if worker else WarmWorker(preload) as worker:
-        import_job = make_job(IMPORT_JOB, IMPORT_JOB, "", str(file), assignment, options.run,
-                              IMPORT_TIMEOUT)
-        _, imported = next(worker.run([import_job], 1))
-        observations: dict[str, Observation] = {}
-        reference: dict[str, Observation] = dict(expected.observations)
-        jobs = []
-        if reference_dir is not None:
-            reference_file = str(find_submission(reference_dir, assignment.module))
-            # observed with every public set, whatever this run uses: the cache keeps them all
-            missing = [q for q in questions
-                       if not covers_sets(expected.observations.get(q.id), q.arg_sets)]
-            jobs += _jobs(missing, reference_file, assignment, options.run,
-                          {q.id: q.arg_sets for q in missing}, REFERENCE_PREFIX)
-            unseen = [q for q in questions if q.id in hidden and q.id not in hidden_expected]
-            jobs += _jobs(unseen, reference_file, assignment, options.run, hidden, HIDDEN_PREFIX)
+        _, imported = next(run_planned(worker, [plan.import_job(file, options.run)], 1))
         # a notebook cell that does not run costs only the questions whose functions it defines
         broken = broken_functions(imported.data) if imported.status == Status.OK else {}
+        jobs = plan.reference_jobs(options.run)
         if imported.status == Status.OK:
-            every = {q: public[q] + hidden.get(q, ()) for q in public}
-            jobs += _jobs([q for q in questions if q.function not in broken], str(file),
-                          assignment, options.run, every)
-        fresh_reference, fresh_hidden = [], []
-        for job_id, observation in worker.run(jobs, options.run.parallel) if jobs else ():
-            if job_id.startswith(HIDDEN_PREFIX):
-                fresh_hidden.append(observation)
-                hidden_expected[observation.question] = observation
-            elif job_id.startswith(REFERENCE_PREFIX):
-                fresh_reference.append(observation)
-                reference[observation.question] = observation
-            else:
-                observations[observation.question] = observation
-    if fresh_reference and expected.key:
-        store_expected(expected.key, fresh_reference)
-    if fresh_hidden and reference_dir is not None:
-        store_expected(hidden_key(assignment, reference_dir), fresh_hidden)
-    machine = machine_notes([imported, *observations.values()], options.lang)
-    imported = _without_machine_notes(imported)
-    observations = {q: _without_machine_notes(o) for q, o in observations.items()}
+            jobs += plan.student_jobs(file, options.run, skipped=tuple(broken))
+        done = list(run_planned(worker, jobs, options.run.parallel)) if jobs else []
+    fresh = store_reference(plan, done)
+    plan = replace(plan, expected=replace(plan.expected, observations={
+        **plan.expected.observations, **fresh[Role.REFERENCE]}),
+        hidden_expected={**plan.hidden_expected, **fresh[Role.HIDDEN_REFERENCE]})
+    observed = Observed(imported, {o.question: o for p, o in done if p.role == Role.STUDENT},
+                        round(time.monotonic() - started, 2))
+    return judge_submission(plan, file, observed, options, on_result), observed
+
+
+def judge_submission(plan: Plan, file: Path, observed: Observed, options: GradeOptions,
+                     on_result: Callable[[QuestionResult], None] | None = None) -> GradeReport:
+    """Judge what was observed of a submission against the plan's reference: its report."""
+    assignment = plan.assignment
+    machine = machine_notes([observed.imported, *observed.questions.values()], options.lang)
+    imported = _without_machine_notes(observed.imported)
+    broken = broken_functions(imported.data) if imported.status == Status.OK else {}
+    observations = {q: _without_machine_notes(o) for q, o in observed.questions.items()}
     results = []
-    for question in questions:
-        sets = public[question.id] + hidden.get(question.id, ())
+    for question in plan.questions:
+        sets = plan.sets(question.id)
         actual = (observations.get(question.id) or _cell_failure(question, broken)
                   or _import_failure(question, imported))
-        want = _split(reference.get(question.id), public[question.id])
-        want |= _split(hidden_expected.get(question.id), hidden.get(question.id, ()))
+        want = _split(plan.expected.observations.get(question.id), plan.public[question.id])
+        want |= _split(plan.hidden_expected.get(question.id), plan.hidden.get(question.id, ()))
         result = judge_question(assignment, question, sets, want,
                                 split_sets(actual, sets), options.lang)
         results.append(result)
         if on_result is not None:
             on_result(result)
-    return _report(assignment, file, results, imported, expected, options,
-                   time.monotonic() - started, machine)
-
-
-class InstructorModeError(ValueError):
-    """Instructor grading was asked for without the reference's hidden argument sets."""
+    return _report(assignment, file, results, imported, plan.expected, options,
+                   observed.duration, machine)
 
 
 class ReferenceVisible(InstructorModeError):
@@ -189,24 +223,6 @@ def refuse_visible_reference(assignment: Assignment, reference_dir: Path | None)
             f"the reference folder {reference_dir} is inside {through}, which student code can "
             "read: keep the reference outside the Python environment and the assignment's "
             "public folder")
-
-
-def instructor_sets(questions: Sequence[Question], reference_dir: Path | None
-                    ) -> dict[str, tuple[ArgSet, ...]]:
-    """Return the hidden sets of the questions; instructor grading cannot do without them."""
-    hidden = load_hidden_sets(reference_dir)
-    if not hidden:
-        raise InstructorModeError(
-            "instructor grading needs the reference solution and its hidden_args.toml "
-            "(give --reference DIR)")
-    return {q.id: hidden[q.id] for q in questions if q.id in hidden}
-
-
-def covers_sets(observation: Observation | None, sets: tuple[ArgSet, ...]) -> bool:
-    """Whether a reference observation holds a successful entry for every one of the sets."""
-    if observation is None or observation.status != Status.OK:
-        return False
-    return all(o.status == Status.OK for o in split_sets(observation, sets).values())
 
 
 def _split(observation: Observation | None, sets: tuple[ArgSet, ...]
@@ -287,9 +303,11 @@ def regenerate_expected(assignment: Assignment, reference_dir: Path | None = Non
     if reference_dir is None:
         raise FileNotFoundError("the reference solution is not here: give --reference DIR")
     questions = list(assignment.questions)
+    run = run or RunOptions()
+    jobs = question_jobs(Role.REFERENCE, questions, find_submission(reference_dir, assignment.module),
+                         assignment, run, {q.id: q.arg_sets for q in questions})
     with WarmWorker(preload=preload_modules(assignment, questions)) as worker:
-        observations = observe_reference(worker, assignment, reference_dir, questions,
-                                         run or RunOptions())
+        observations = [observation for _, observation in run_planned(worker, jobs, run.parallel)]
     failed = [o.question for o in observations
               if o.status != Status.OK or any(s.status != Status.OK for s in split_sets(
                   o, assignment.question(o.question).arg_sets).values())]

@@ -12,7 +12,7 @@ import select
 import signal
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -83,19 +83,19 @@ class WarmWorker:
             self._process.kill()
             raise WorkerError("the grading worker sent an unreadable reply; it was stopped") from exc
 
-    def run(self, jobs: list[dict[str, Any]], parallel: int) -> Iterator[tuple[str, Observation]]:
-        """Run jobs, at most `parallel` at once, yielding (job id, observation) as they finish."""
+    def run(self, jobs: Sequence[Job], parallel: int) -> Iterator[tuple[Job, Observation]]:
+        """Run jobs, at most `parallel` at once, yielding (job, observation) as they finish."""
         assert self._process.stdin is not None
         queue = list(jobs)
         in_flight = 0
-        by_id = {job["id"]: job for job in jobs}
+        by_id = {job.id: job for job in jobs}
         while queue or in_flight:
             while queue and in_flight < parallel:
-                job = queue.pop(0)
-                header = {k: v for k, v in job.items() if k != "sets"}
+                data = queue.pop(0).to_json()
+                header = {k: v for k, v in data.items() if k != "sets"}
                 try:  # the sets on a line of their own: the worker passes them on unread
                     self._process.stdin.write(json.dumps(header) + "\n"
-                                              + json.dumps(job.get("sets", [])) + "\n")
+                                              + json.dumps(data["sets"]) + "\n")
                     self._process.stdin.flush()
                 except OSError as exc:  # BrokenPipeError: the worker was killed
                     raise WorkerError(f"the grading worker stopped ({exc})") from exc
@@ -108,9 +108,9 @@ class WarmWorker:
                 raise WorkerError("the grading worker sent a reply to no job it was given; "
                                   "it was stopped")
             try:
-                yield job["id"], Observation.from_json(answer)
+                yield job, Observation.from_json(answer)
             except (TypeError, ValueError, KeyError) as exc:
-                yield job["id"], grader_failure(job["question"], f"unreadable observation: {exc}")
+                yield job, grader_failure(job.question, f"unreadable observation: {exc}")
 
     @property
     def alive(self) -> bool:
@@ -216,8 +216,8 @@ def make_job(
     timeout: float,
     eager: bool = False,
     sets: Iterable[Any] = (),
-) -> dict[str, Any]:
-    """Build the JSON job for one question of one submission, with its argument sets."""
+) -> Job:
+    """Build the job for one question of one submission, with its argument sets."""
     budgets = Budgets(timeout=timeout * options.timeout_scale, memory_mb=options.memory_mb,
                       output_bytes=options.output_bytes, max_processes=options.max_processes,
                       isolate_network=options.isolate_network,
@@ -227,7 +227,7 @@ def make_job(
                assignment_dir=Path(assignment.directory).absolute(),
                submission=Path(submission).absolute(),  # the worker runs elsewhere
                module=assignment.module, notebook_mode=options.notebook_mode, eager=eager,
-               sets=tuple(s.to_json() for s in sets), budgets=budgets).to_json()
+               sets=tuple(s.to_json() for s in sets), budgets=budgets)
 
 
 def _project_root() -> str:

@@ -432,6 +432,37 @@ def test_interrupted_and_killed_runs_resume_with_only_the_rest(tmp_path: Path) -
     assert [s["grade"] for s in results(out).values()] == [s["grade"] for s in students.values()]
 
 
+def test_a_class_is_rendered_in_another_language_from_the_cache(tmp_path: Path) -> None:
+    """`--lang fr` after `--lang en`: every report judged again from the cached observations
+    (nothing graded, no keras), in French, with the same grades; and back in English."""
+    folder = tmp_path / "class"
+    for name in ("alice", "carol"):  # carol's q3 has 64 units
+        (folder / name).mkdir(parents=True)
+        (folder / name / "td_keras.py").write_text(sources()[name], encoding="utf-8")
+    out = tmp_path / "out"
+    args = (str(folder), "--out", str(out), "--questions", "q1,q3", "--workers", "1")
+
+    def q3_of_carol() -> dict:
+        report = json.loads((out / "students" / "carol.json").read_text(encoding="utf-8"))
+        return {"lang": report["lang"], **next(q for q in report["questions"] if q["id"] == "q3")}
+
+    english = bulk(*args, "--lang", "en")
+    assert english.returncode == 0, english.stdout + english.stderr
+    graded = results(out)
+    assert "2 graded, 0 from cache" in english.stdout
+    french = bulk(*args, "--lang", "fr")
+    assert french.returncode == 0, french.stdout + french.stderr
+    assert "0 graded, 2 from cache" in french.stdout, french.stdout
+    assert {k: s["state"] for k, s in results(out).items()} == {"alice": "cached", "carol": "cached"}
+    assert [s["grade"] for s in results(out).values()] == [s["grade"] for s in graded.values()]
+    q3 = q3_of_carol()
+    assert q3["lang"] == "fr" and q3["score"] < q3["max_score"]
+    assert "attendu 128, obtenu 64" in json.dumps(q3, ensure_ascii=False), q3
+    back = bulk(*args, "--lang", "en")
+    assert "0 graded, 2 from cache" in back.stdout, back.stdout
+    assert "expected 128, got 64" in json.dumps(q3_of_carol()), q3_of_carol()
+
+
 # Fast tests of the pieces (no keras).
 
 def test_discover_reads_moodle_names_repos_and_problems(tmp_path: Path) -> None:

@@ -146,15 +146,15 @@ def test_cache_keys_hash_every_byte_and_entries_are_checked(tmp_path: Path) -> N
     big.write_bytes(payload)
     assert submission_digest(big) != first
     run = RunOptions()
-    key = result_key(first, "exp", "0.1.0+abc", ["q1"], "en", run, "td_keras_mlp",
+    key = result_key(first, "exp", "0.1.0+abc", ["q1"], run, "td_keras_mlp",
                      student="alice")
-    assert key != result_key(first, "exp", "0.1.0+abc", ["q1"], "en", run, "other_lab",
+    assert key != result_key(first, "exp", "0.1.0+abc", ["q1"], run, "other_lab",
                              student="alice")
-    assert key != result_key(first, "exp2", "0.1.0+abc", ["q1"], "en", run, "td_keras_mlp",
+    assert key != result_key(first, "exp2", "0.1.0+abc", ["q1"], run, "td_keras_mlp",
                              student="alice")
-    assert key != result_key(first, "exp", "0.1.1+abc", ["q1"], "en", run, "td_keras_mlp",
+    assert key != result_key(first, "exp", "0.1.1+abc", ["q1"], run, "td_keras_mlp",
                              student="alice")
-    assert key != result_key(first, "exp", "0.1.0+abc", ["q1"], "en", run, "td_keras_mlp",
+    assert key != result_key(first, "exp", "0.1.0+abc", ["q1"], run, "td_keras_mlp",
                              student="bob")  # identical files: each student's own entry
     cache = ResultCache(tmp_path / "cache")
     report = GradeReport("td_keras_mlp", "x", 1.0, 1.0,

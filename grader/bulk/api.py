@@ -6,14 +6,17 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from grader.api import (
     GradeOptions,
-    covers_sets,
-    instructor_sets,
+    Observed,
+    judge_submission,
     observe_reference,
+    plan_for,
     preload_modules,
+    reference_dir_of,
     refuse_visible_reference,
     selected_questions,
 )
@@ -35,13 +38,7 @@ from grader.bulk.results import (
 from grader.bulk.run import Batch, Task, run_local
 from grader.bulk.similarity import write_class_similarity
 from grader.model import GradeReport
-from grader.reference import (
-    default_reference_dir,
-    hidden_key,
-    load_cached,
-    load_expected,
-    store_expected,
-)
+from grader.reference import hidden_key
 from grader.runner import WarmWorker
 from grader.similarity.model import Settings as SimilaritySettings
 from grader.trees import remove_tree
@@ -87,40 +84,22 @@ class BulkOutcome:
 Listener = Callable[[StudentResult, bool], None]  # (result, graded in this run)
 
 
-def _reference_dir(assignment: Assignment, options: GradeOptions) -> Path | None:
-    """Return the reference folder grading will use, if any."""
-    if options.reference_dir is not None:
-        return options.reference_dir
-    return default_reference_dir(assignment) if options.use_reference else None
-
-
 def prepare_expected(assignment: Assignment, options: GradeOptions) -> str | None:
-    """Observe the reference once, for the whole class, when the stored observations lack some."""
-    reference_dir = _reference_dir(assignment, options)
-    expected = load_expected(assignment, reference_dir)
-    questions = selected_questions(assignment, options.questions)
-    missing = [q for q in questions if not covers_sets(expected.observations.get(q.id),
-                                                       q.arg_sets)]
-    if missing and reference_dir is not None and expected.key:
-        with WarmWorker(preload_modules(assignment, missing)) as worker:
-            store_expected(expected.key,
-                           observe_reference(worker, assignment, reference_dir, missing, options.run))
-    if not options.instructor or reference_dir is None:
-        return expected.key
-    hidden = instructor_sets(questions, reference_dir)  # once for the class, not per student
-    key = hidden_key(assignment, reference_dir)
-    unseen = [q for q in questions if q.id in hidden and q.id not in load_cached(key)]
-    if unseen:
-        with WarmWorker(preload_modules(assignment, unseen)) as worker:
-            store_expected(key, observe_reference(worker, assignment, reference_dir, unseen,
-                                                  options.run, hidden))
-    return expected.key
+    """Plan the class's grading once and observe the reference once, for the whole class, where
+    the stored observations (public, and hidden for an instructor) lack some."""
+    plan = plan_for(assignment, options)
+    lacking = {planned.job.question for planned in plan.reference_jobs(options.run)}
+    if lacking:
+        questions = [q for q in plan.questions if q.id in lacking]
+        with WarmWorker(preload_modules(assignment, questions)) as worker:
+            observe_reference(worker, plan, options.run)
+    return plan.expected.key
 
 
 def cache_basis(assignment: Assignment, options: GradeOptions, expected_key: str | None
                 ) -> str | None:
     """What, besides the submission, decides its report: the expectations, hidden ones too."""
-    reference_dir = _reference_dir(assignment, options)
+    reference_dir = reference_dir_of(assignment, options)
     if not options.instructor or reference_dir is None:
         return expected_key
     return f"{expected_key}|{hidden_key(assignment, reference_dir)}"
@@ -130,8 +109,8 @@ def _graded(batch: Batch, request: BulkRequest, tasks: list[Task], expected_key:
             cache: ResultCache) -> Iterator[tuple[Task, GradeReport]]:
     """Grade the tasks locally or on the Dask cluster, storing each report as it comes."""
 
-    def store(task: Task, report: GradeReport) -> None:
-        cache.put(task.key, report, task.submission.student.key)
+    def store(task: Task, report: GradeReport, observed: Observed | None) -> None:
+        cache.put(task.key, report, task.submission.student.key, observed)
 
     if request.scheduler:
         from grader.bulk.cluster import run_dask
@@ -159,12 +138,13 @@ def _grade_class(request: BulkRequest, assignment: Assignment, on_result: Listen
     """Grade the class with its submissions unpacked in OUT/.work (see grade_class)."""
     started = time.monotonic()
     options = request.options
-    refuse_visible_reference(assignment, _reference_dir(assignment, options))
+    refuse_visible_reference(assignment, reference_dir_of(assignment, options))
     remove_tree(request.out / WORK_DIR)  # left by a killed run
     discovery = discover(request.input, request.out / WORK_DIR, assignment.module,
                          exclude=(request.out,), limits=request.limits)
     manual, unmatched = assign_manual(request.manual, [s.student for s in discovery.submissions])
     expected_key = prepare_expected(assignment, options)
+    plan = plan_for(assignment, options)  # with what prepare_expected observed
     basis = cache_basis(assignment, options, expected_key)
     fingerprint = grader_fingerprint()
     cache = ResultCache(request.cache_dir or request.out / CACHE_DIR)
@@ -191,8 +171,9 @@ def _grade_class(request: BulkRequest, assignment: Assignment, on_result: Listen
         ids = [q.id for q in questions]
         student = submission.student.key
         key = result_key(submission_digest(submission.file), basis, fingerprint,
-                         ids, options.lang, options.run, assignment.name, student=student)
-        cached = cache.get(key, assignment.name, ids, student)
+                         ids, options.run, assignment.name, student=student)
+        cached = cache.get(key, assignment.name, ids, student, options.lang,
+                           partial(judge_submission, plan, submission.file, options=options))
         if cached is not None:
             finish(submission, cached, CACHED, False)
         else:
@@ -228,7 +209,7 @@ def _similarity(request: BulkRequest, assignment: Assignment, discovery: Discove
     try:
         return write_class_similarity(
             request.out, assignment, discovery.submissions, results, request.similarity,
-            request.given, _reference_dir(assignment, request.options),
+            request.given, reference_dir_of(assignment, request.options),
             request.cache_dir or request.out / CACHE_DIR, request.options.lang), ""
     except Exception as exc:  # noqa: BLE001 - a similarity bug must not lose the class's grades
         return {}, f"{type(exc).__name__}: {exc}"

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from grader import __version__
+from grader.api import Observed
 from grader.model import GRADER_ERROR, GradeReport, clean_report
 from grader.observe.workspace import plan_copy
 from grader.render.json_report import write_atomically
@@ -24,7 +25,7 @@ GRADER_DIR = Path(__file__).resolve().parent.parent
 # how submissions are compared with each other.
 NOT_GRADING = ("bulk", "render", "similarity")
 ENTRY_KIND = "bulk_cache_entry"
-ENTRY_SCHEMA = 1
+ENTRY_SCHEMA = 2  # 2: the observations a report was judged from, no language in the key
 
 
 def submission_files(file: Path) -> Iterator[tuple[str, Path]]:
@@ -70,14 +71,14 @@ def grader_fingerprint() -> str:
 
 
 def result_key(submission: str, expected_key: str | None, fingerprint: str,
-               questions: Sequence[str], lang: str, run: RunOptions, assignment: str = "", *,
+               questions: Sequence[str], run: RunOptions, assignment: str = "", *,
                student: str) -> str:
-    """Return the cache key of one student's report under these grading settings: who the
-    student is counts, so two identical submissions never share an entry (each report names
-    its own student's file)."""
+    """Return the cache key of one student's observations under these grading settings (not
+    the language: a report is judged again from them in another). Who the student is counts,
+    so two identical submissions never share an entry (each report names its own file)."""
     settings = {k: v for k, v in options_json(run).items() if k != "parallel"}
     material = {"submission": submission, "expected": expected_key, "grader": fingerprint,
-                "questions": list(questions), "lang": lang, "run": settings,
+                "questions": list(questions), "run": settings,
                 "assignment": assignment, "student": student}
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
@@ -98,9 +99,11 @@ class ResultCache:
         return self.folder / f"{key}.json"
 
     def get(self, key: str, assignment: str | None = None,
-            questions: Sequence[str] | None = None, student: str | None = None
+            questions: Sequence[str] | None = None, student: str | None = None,
+            lang: str | None = None, judge: Callable[[Observed], GradeReport] | None = None
             ) -> GradeReport | None:
-        """Return the cached report, None when absent, unreadable or not the one asked for.
+        """Return the cached report, None when absent, unreadable or not the one asked for;
+        in another `lang`, the report `judge` makes of the stored observations.
 
         An entry is reused only if it is whole, stored under this key, for this student, of
         this assignment and these questions, with clean text and no grader error (a hand-edited
@@ -113,6 +116,10 @@ class ResultCache:
                     or (student is not None and entry.get("student") != student)):
                 return None
             report = GradeReport.from_json(entry["report"])
+            if lang is not None and report.lang != lang:
+                if judge is None or not entry.get("observed"):
+                    return None
+                report = clean_report(judge(Observed.from_json(entry["observed"])))
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
         if assignment is not None and report.assignment != assignment:
@@ -121,12 +128,15 @@ class ResultCache:
             return None
         return report if cacheable(report) else None
 
-    def put(self, key: str, report: GradeReport, student: str) -> bool:
-        """Store a report unless the grader failed on it; return whether it was stored."""
+    def put(self, key: str, report: GradeReport, student: str,
+            observed: Observed | None = None) -> bool:
+        """Store a report (and what it was judged from) unless the grader failed on it; return
+        whether it was stored."""
         if not cacheable(report):
             return False
         entry = {"kind": ENTRY_KIND, "schema": ENTRY_SCHEMA, "key": key, "student": student,
-                 "report": clean_report(report).to_json()}
+                 "report": clean_report(report).to_json(),
+                 "observed": observed.to_json() if observed is not None else None}
         write_atomically(self.path(key), json.dumps(entry, sort_keys=True, ensure_ascii=False),
                          durable=True)
         return True

@@ -22,7 +22,7 @@ from typing import Any
 
 from distributed import Client, WorkerPlugin, as_completed, get_worker
 
-from grader.api import GradeOptions, grade
+from grader.api import GradeOptions, Observed, grade_observed
 from grader.assignment import load_assignment
 from grader.bulk.cache import grader_fingerprint, submission_files
 from grader.bulk.inputs import extract_zip
@@ -136,8 +136,9 @@ def grade_packed(archive: bytes, filename: str, request_json: str) -> str:
     with temporary_folder(prefix="bulk-") as folder:
         extract_zip(archive, folder / "submission")
         with plugin.borrow() as warm:
-            report = grade(folder / "submission" / filename, options, assignment, worker=warm)
-    return render_json(report)
+            report, observed = grade_observed(folder / "submission" / filename, options,
+                                              assignment, worker=warm)
+    return json.dumps({"report": json.loads(render_json(report)), "observed": observed.to_json()})
 
 
 def run_dask(batch: Batch, tasks: Sequence[Task], address: str, expected_key: str | None,
@@ -154,14 +155,14 @@ def run_dask(batch: Batch, tasks: Sequence[Task], address: str, expected_key: st
                 if future.status != "finished":  # lost or failed: retried alone, below
                     retry.append(task)
                     continue
-                report = _report(batch, task, future)
-                store(task, report)
+                report, observed = _report(batch, task, future)
+                store(task, report, observed)
                 yield task, report
             for task in retry:  # a student's code may have killed other students' warm workers
                 future = _submit(client, task, request, "retry")
                 futures[future] = task
-                report = _report(batch, task, future)
-                store(task, report)
+                report, observed = _report(batch, task, future)
+                store(task, report, observed)
                 yield task, report
         finally:
             client.cancel(list(futures))
@@ -175,10 +176,13 @@ def _submit(client: Client, task: Task, request: str, kind: str) -> Any:
                          key=f"{kind}-{task.submission.student.key}-{task.key[:12]}")
 
 
-def _report(batch: Batch, task: Task, future: Any) -> GradeReport:
-    """Wait for a task's report; a lost worker or a grader failure is that submission's only."""
+def _report(batch: Batch, task: Task, future: Any) -> tuple[GradeReport, Observed | None]:
+    """Wait for a task's report and observations; a lost worker or a grader failure is that
+    submission's only."""
     try:
-        report = GradeReport.from_json(json.loads(future.result()))
-        return replace(report, submission=str(task.submission.file))
+        graded = json.loads(future.result())
+        report = GradeReport.from_json(graded["report"])
+        return (replace(report, submission=str(task.submission.file)),
+                Observed.from_json(graded["observed"]))
     except Exception as exc:  # noqa: BLE001 - a lost worker must not stop the class
-        return batch.failure(task, f"on the Dask cluster: {type(exc).__name__}: {exc}")
+        return batch.failure(task, f"on the Dask cluster: {type(exc).__name__}: {exc}"), None

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from grader.api import GradeOptions, grade, preload_modules, selected_questions
+from grader.api import GradeOptions, Observed, grade_observed, preload_modules, selected_questions
 from grader.assignment import Assignment
 from grader.bulk.inputs import Submission
 from grader.bulk.results import grader_error_report
@@ -49,13 +49,13 @@ class Batch:
                                    detail, self.options.lang)
 
 
-Store = Callable[[Task, GradeReport], None]
+Store = Callable[[Task, GradeReport, "Observed | None"], None]  # None: the grader failed
 
 
-def grade_task(batch: Batch, task: Task, worker: WarmWorker) -> GradeReport:
+def grade_task(batch: Batch, task: Task, worker: WarmWorker) -> tuple[GradeReport, Observed]:
     """Grade one submission on a warm worker (raises WorkerError when the worker dies)."""
     assert task.submission.file is not None
-    return grade(task.submission.file, batch.options, batch.assignment, worker=worker)
+    return grade_observed(task.submission.file, batch.options, batch.assignment, worker=worker)
 
 
 def _serve(batch: Batch, tasks: queue.Queue[Task], done: queue.Queue[tuple[Task, GradeReport] | None],
@@ -82,7 +82,7 @@ def _serve(batch: Batch, tasks: queue.Queue[Task], done: queue.Queue[tuple[Task,
                     if stop.is_set():  # stopped while it started: run_local's kill missed it
                         worker.kill()
                         return
-                report = grade_task(batch, task, worker)
+                report, observed = grade_task(batch, task, worker)
             except WorkerError as exc:  # the worker died (a student's code may have killed it)
                 if worker is not None:
                     worker.close()
@@ -90,11 +90,11 @@ def _serve(batch: Batch, tasks: queue.Queue[Task], done: queue.Queue[tuple[Task,
                 if retry is not None:
                     retry.put(task)
                     continue
-                report = batch.failure(task, str(exc))
+                report, observed = batch.failure(task, str(exc)), None
             except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the class
-                report = batch.failure(task, f"{type(exc).__name__}: {exc}")
+                report, observed = batch.failure(task, f"{type(exc).__name__}: {exc}"), None
             try:
-                store(task, report)
+                store(task, report, observed)
             except Exception as exc:  # noqa: BLE001 - a cache that cannot be written loses no student
                 report = batch.failure(task, f"the report could not be cached: {exc}")
             done.put((task, report))
