@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -30,7 +32,6 @@ from typing import Any
 from grader.model import GradeReport
 
 MAGIC = "grade"
-COPY_SKIP = ("__pycache__", ".git", ".ipynb_checkpoints")
 NOTEBOOK_PRELOAD = ("IPython.core.inputtransformer2",)  # reads the history's `%magic` lines
 TRIES = 2  # a worker that died (killed from outside) is started again once
 DEFINED = re.compile(r"^\s*def\s+(\w+)\s*\(", re.MULTILINE)
@@ -199,30 +200,37 @@ def history_notebook(inputs: Sequence[str]) -> dict[str, Any]:
 
 
 def write_submission(folder: Path, inputs: Sequence[str], cwd: Path, module: str) -> Path:
-    """Write the history as `<module>.ipynb` in a fresh subfolder, with links to the cwd's files.
+    """Write the history as `<module>.ipynb` in a fresh subfolder beside copies of the cwd's files.
 
-    The links give the student's functions the other files of their folder (data, helpers), as
-    the command line does; `<module>.py/.ipynb` themselves are not linked.
+    The copies give the student's functions the other files of their folder (data, helpers), as
+    the command line does: the same files, under the same size rules (`plan_copy`), taken as
+    regular files (hard links where the filesystem allows), so that the sandbox's copy sees the
+    student's own files, not links out of their folder. `<module>.py/.ipynb` are not taken.
     """
+    from grader.observe.workspace import plan_copy
+
     target = Path(tempfile.mkdtemp(prefix="kernel-", dir=folder))
     for old in folder.iterdir():  # the previous call's submission
         if old != target:
             shutil.rmtree(old, ignore_errors=True)
-    for entry in _folder_entries(cwd, module):
-        (target / entry.name).symlink_to(entry)
+    taken, _ = plan_copy(cwd / f"{module}.ipynb")
+    for name, real in taken:
+        if Path(name).parent == Path(".") and Path(name).stem == module:
+            continue
+        _take(Path(real), target / name)
     path = target / f"{module}.ipynb"
     path.write_text(json.dumps(history_notebook(inputs), indent=1), encoding="utf-8")
     return path
 
 
-def _folder_entries(cwd: Path, module: str) -> list[Path]:
-    """Return what the working folder holds besides the submission itself and caches."""
+def _take(source: Path, copy: Path) -> None:
+    """Give `copy` the bytes of `source`: a hard link on the same filesystem, else a copy."""
+    copy.parent.mkdir(parents=True, exist_ok=True)
     try:
-        entries = sorted(cwd.iterdir())
+        os.link(source, copy)
     except OSError:
-        return []
-    return [entry for entry in entries if entry.name not in COPY_SKIP
-            and not entry.name.startswith(".") and entry.stem != module]
+        with contextlib.suppress(OSError):  # unreadable: the function needing it says so
+            shutil.copyfile(source, copy)
 
 
 def magic_parser() -> argparse.ArgumentParser:

@@ -95,6 +95,8 @@ def test_history_becomes_a_notebook_numbered_by_execution_count(tmp_path: Path) 
               "g()\n%grade q3"]
     path = write_submission(private, inputs, student, "td_keras")
     assert sorted(p.name for p in path.parent.iterdir()) == ["helper.py", "td_keras.ipynb"]
+    helper = path.parent / "helper.py"
+    assert not helper.is_symlink() and helper.read_text() == "X = 1\n"  # the student's own file
     plan = plan_notebook(path)
     assert plan.source == "kernel" and plan.skipped_cells == (5,)  # `g()`, not the magics
     assert [(c.number, c.filename) for c in plan.cells] == [(2, "<In [2]>"), (4, "<In [4]>")]
@@ -127,13 +129,17 @@ def test_without_history_the_saved_notebook_is_graded_and_said(worker, tmp_path:
 
 @pytest.mark.slow
 def test_fix_and_grade_again_in_the_same_kernel(tmp_path: Path) -> None:
-    """Wrong build_mlp, %grade q3 fails; redefined, %grade q3 passes; a broken cell costs nothing."""
+    """Wrong build_mlp, %grade q3 fails; redefined, %grade q3 passes; a broken cell costs nothing.
+
+    The fix takes its width from a helper module beside the notebook, as `grade` would.
+    """
+    (tmp_path / "helpers.py").write_text("UNITS = 128\n")
     book = run_kernel(tmp_path, [
         "%load_ext grader",
         WRONG,
         "%grade q3 --lang en",
         "def make_early_stopping_callback(:\n    pass",  # the kernel raises SyntaxError here
-        RIGHT,
+        "from helpers import UNITS\n" + MLP.replace("{units}", "UNITS"),
         "%grade q3 --lang en",
     ])
     first, second = html(book.cells[2]), html(book.cells[5])
@@ -143,6 +149,7 @@ def test_fix_and_grade_again_in_the_same_kernel(tmp_path: Path) -> None:
     assert "In [1]–In [3]" in first and '<div class="tdkg-report"' in first
     assert pill(second, "q3") == "1.5/1.5 · passed"
     assert "expected 128, got 64" not in second
+    assert "link" not in second  # helpers.py is the student's file, not a link out of the folder
     assert ("In [4] does not run: SyntaxError: invalid syntax (In [4], line 1). What it "
             "defines (make_early_stopping_callback()) is missing: only the questions that need "
             "it are not graded") in second
