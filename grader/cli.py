@@ -20,6 +20,7 @@ from grader.cli_options import (
     question_ids,
 )
 from grader.model import GradeReport
+from grader.observe.host import NO_FORK_MESSAGE, host
 from grader.registry import UnknownAssignment
 from grader.render.github import inert, render_annotations, render_job_summary
 from grader.render.gradescope import render_gradescope, render_gradescope_failure
@@ -170,6 +171,9 @@ def terminated_like_ctrl_c() -> Iterator[None]:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `grade` command."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if not host().can_fork:
+        print(f"grade: {NO_FORK_MESSAGE}.", file=sys.stderr)
+        return 2
     with terminated_like_ctrl_c():
         if argv and argv[0] == "regenerate-expected":
             return run_regenerate(argv[1:])

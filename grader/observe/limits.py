@@ -10,6 +10,8 @@ import signal
 import time
 from pathlib import Path
 
+from grader.observe.host import host, process_table
+
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
 CLONE_NEWNET = 0x40000000
@@ -25,11 +27,15 @@ def _libc() -> ctypes.CDLL:
 
 def become_subreaper() -> bool:
     """Adopt orphaned descendants (double-forked or setsid'd) so they can be found and killed."""
+    if not host().linux:
+        return False
     return _libc().prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
 
 
 def isolate_network() -> bool:
     """Move this process into an empty network namespace; False where the OS does not allow it."""
+    if not host().linux:
+        return False
     return _libc().unshare(CLONE_NEWNET) == 0
 
 
@@ -40,12 +46,14 @@ def isolate_pids() -> bool:
     kernel kills everything it started. False where the OS does not allow it (not root, no user
     namespaces): the subreaper and the process-tree sweep still apply.
     """
+    if not host().linux:
+        return False
     return _libc().unshare(CLONE_NEWPID) == 0
 
 
 def sandbox_available() -> bool:
     """Whether a question's child can get its own filesystem view here (root and namespaces)."""
-    if os.geteuid() != 0:
+    if not host().linux or os.geteuid() != 0:
         return False
     pid = os.fork()
     if pid == 0:
@@ -56,19 +64,26 @@ def sandbox_available() -> bool:
 
 def virtual_memory_bytes(pid: int | str = "self") -> int:
     """Return a process's current virtual memory size."""
+    if not host().linux:
+        return _ps_kilobytes(pid, "vsz") * 1024
     fields = Path(f"/proc/{pid}/statm").read_text().split()
     return int(fields[0]) * PAGE_SIZE
 
 
 def forbid_new_privileges() -> bool:
     """Set no_new_privs: no exec may ever raise this process's privileges (seccomp needs it)."""
+    if not host().linux:
+        return False
     return _libc().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0
 
 
 def limit_memory(extra_bytes: int) -> int:
     """Cap this process's address space at its current size plus extra_bytes; return the cap."""
     cap = virtual_memory_bytes() + extra_bytes
-    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    except (ValueError, OSError):  # macOS refuses some caps: the time budget still holds
+        return 0
     return cap
 
 
@@ -93,7 +108,13 @@ def close_inherited_fds(keep: tuple[int, ...] = ()) -> None:
 
 
 def resident_bytes(pid: int) -> int:
-    """Return a process's private resident memory (pages it wrote to), 0 if it is gone."""
+    """Return a process's private resident memory (pages it wrote to), 0 if it is gone.
+
+    Without /proc the private pages cannot be told from the shared ones (TensorFlow's): 0, the
+    address-space cap is the memory budget there.
+    """
+    if not host().linux:
+        return 0
     try:
         text = Path(f"/proc/{pid}/smaps_rollup").read_text()
     except OSError:
@@ -107,6 +128,8 @@ def resident_bytes(pid: int) -> int:
 
 def _parent_map() -> dict[int, int]:
     """Map every live pid to its parent pid."""
+    if not host().linux:
+        return {pid: parent for pid, (parent, _) in process_table().items()}
     parents = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -149,11 +172,26 @@ def kill_descendants(root: int, rounds: int = 20) -> None:
 
 def _is_zombie(pid: int) -> bool:
     """Whether a process has exited but not been reaped."""
+    if not host().linux:
+        return process_table().get(pid, (0, True))[1]
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return True
     return stat[stat.rindex(")") + 2] == "Z"
+
+
+def _ps_kilobytes(pid: int | str, field: str) -> int:
+    """Return a `ps` size field of a process, in kilobytes (0 when unknown)."""
+    import subprocess
+
+    target = str(os.getpid() if pid == "self" else pid)
+    try:
+        text = subprocess.run(["ps", "-o", f"{field}=", "-p", target], capture_output=True,
+                              text=True, timeout=10, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return 0
+    return int(text) if text.isdigit() else 0
 
 
 def reap_children() -> None:

@@ -35,6 +35,7 @@ from grader.observe import cgroups, limits, seccomp
 from grader.observe.cgroups import MemoryGroup
 from grader.observe.channel import Channel, ChannelError
 from grader.observe.failures import display_path
+from grader.observe.host import host
 from grader.observe.observer import CHANNEL_CLOSED
 from grader.observe.view import (
     SANDBOX_UID_BASE,
@@ -303,7 +304,7 @@ def supervise(job_json: dict[str, Any], sets_fd: int, sandboxed: bool) -> dict[s
         output_r, output_w = os.pipe()
         status_r, status_w = os.pipe()
         group = (cgroups.create(f"grade-{os.getpid()}", budgets.memory_mb * 1024 * 1024)
-                 if budgets.memory_cgroup else None)
+                 if budgets.memory_cgroup and host().linux else None)
         executor_pid = os.fork()
         if executor_pid == 0:
             _in_child(lambda: run_executor_process(
