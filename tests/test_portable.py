@@ -21,6 +21,7 @@ from grader.observe import limits
 from grader.observe.host import PORTABLE_ENV, host
 
 LOOPS_WITH_A_CHILD = '''\
+import os
 import subprocess
 
 
@@ -28,7 +29,7 @@ def build_mlp(input_dim, n_classes, n_hidden):
     """Starts a long sleep, notes its pid, then never returns."""
     sleeper = subprocess.Popen(["sleep", "300"])
     with open({pid_file!r}, "w") as out:
-        out.write(str(sleeper.pid))
+        out.write(f"{{sleeper.pid}} {{os.getpid()}}")
     while True:
         pass
 '''
@@ -67,9 +68,10 @@ def test_a_loop_and_the_process_it_started_are_stopped(tmp_path: Path) -> None:
     done = portable_grade(tmp_path, "q3", "--timeout-scale", "0.1")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "timeout" in done.stdout and "stopped after the time limit" in done.stdout
-    sleeper = int(pid_file.read_text())
+    sleeper, looper = (int(pid) for pid in pid_file.read_text().split())
     time.sleep(0.5)
-    assert sleeper not in limits.descendants(1) or _zombie(sleeper), "the sleep outlived grading"
+    for pid, what in ((sleeper, "the sleep"), (looper, "the looping function")):
+        assert pid not in limits.descendants(1) or _zombie(pid), f"{what} outlived grading"
 
 
 def test_instructor_grading_refuses_a_machine_without_the_sandbox(tmp_path: Path) -> None:
