@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,17 @@ from grader.argsets import ArgSet, split_sets
 from grader.assignment import Assignment, Question, load_assignment
 from grader.judge import judge_question
 from grader.messages import translate
-from grader.model import ERROR, Failure, GradeReport, Observation, QuestionResult, Status
+from grader.model import (
+    ERROR,
+    Evidence,
+    Failure,
+    GradeReport,
+    Observation,
+    QuestionResult,
+    Status,
+)
 from grader.notebook import broken_functions, error_note, notebook_notes
+from grader.observe.audit import TAMPER_NOTE
 from grader.plan import (
     InstructorModeError,
     Plan,
@@ -36,6 +46,7 @@ from grader.registry import plugin_for_submission
 from grader.runner import RunOptions, WarmWorker, grader_failure
 from grader.scoring import total_score
 from grader.submission import find_submission
+from grader.tamper import MAX_EVIDENCE, scan_submission
 from grader.text import clean_text
 
 SANDBOX_NOTES = ("network_not_isolated", "processes_not_isolated", "files_not_isolated")
@@ -126,18 +137,29 @@ class Observed:
     imported: Observation
     questions: dict[str, Observation]  # the student's observations, by question
     duration: float
+    scanned: tuple[Evidence, ...] = ()  # what the trusted side read in the files (grader/tamper)
 
     def to_json(self) -> dict[str, Any]:
         """Return the JSON form."""
         return {"imported": self.imported.to_json(), "duration": self.duration,
-                "questions": {q: o.to_json() for q, o in self.questions.items()}}
+                "questions": {q: o.to_json() for q, o in self.questions.items()},
+                "scanned": [asdict(e) for e in self.scanned]}
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Observed:
         """Read the JSON form back."""
         return Observed(Observation.from_json(data["imported"]),
                         {q: Observation.from_json(o) for q, o in data["questions"].items()},
-                        float(data["duration"]))
+                        float(data["duration"]),
+                        tuple(Evidence(**e) for e in data.get("scanned", ())))
+
+    def review(self) -> tuple[Evidence, ...]:
+        """The tamper evidence: the static scan's, then what the audit hook saw, each once."""
+        seen = [evidence_from_note(n) for o in (self.imported, *self.questions.values())
+                for n in o.notes if n.startswith(TAMPER_NOTE)]
+        unique = dict.fromkeys([*self.scanned, *(e for e in seen if e is not None)])
+        ordered = sorted(unique, key=lambda e: (e.file, e.line, e.source != "static"))
+        return tuple(ordered)[:MAX_EVIDENCE]
 
 
 def grade(submission: Path, options: GradeOptions | None = None,
@@ -178,7 +200,7 @@ def grade_observed(submission: Path, options: GradeOptions | None = None,
         **plan.expected.observations, **fresh[Role.REFERENCE]}),
         hidden_expected={**plan.hidden_expected, **fresh[Role.HIDDEN_REFERENCE]})
     observed = Observed(imported, {o.question: o for p, o in done if p.role == Role.STUDENT},
-                        round(time.monotonic() - started, 2))
+                        round(time.monotonic() - started, 2), scan_folder(file))
     return judge_submission(plan, file, observed, options, on_result), observed
 
 
@@ -202,8 +224,9 @@ def judge_submission(plan: Plan, file: Path, observed: Observed, options: GradeO
         results.append(result)
         if on_result is not None:
             on_result(result)
-    return _report(assignment, file, results, imported, plan.expected, options,
-                   observed.duration, machine)
+    report = _report(assignment, file, results, imported, plan.expected, options,
+                     observed.duration, machine)
+    return replace(report, review=observed.review())
 
 
 class ReferenceVisible(InstructorModeError):
@@ -242,8 +265,27 @@ def machine_notes(observations: Sequence[Observation], lang: str) -> list[str]:
 
 
 def _without_machine_notes(observation: Observation) -> Observation:
-    """Drop the notes about the machine from a question's observation."""
-    return replace(observation, notes=tuple(n for n in observation.notes if n not in SANDBOX_NOTES))
+    """Drop the notes about the machine (and the audit hook's) from a question's observation."""
+    return replace(observation, notes=tuple(n for n in observation.notes if n not in SANDBOX_NOTES
+                                            and not n.startswith(TAMPER_NOTE)))
+
+
+def scan_folder(file: Path) -> tuple[Evidence, ...]:
+    """Read the files the sandbox copies of a submission for tamper evidence (no code runs)."""
+    from grader.observe.workspace import plan_copy
+
+    taken, _ = plan_copy(file)
+    return scan_submission([(clean_text(name, newlines=False), Path(real)) for name, real in taken])
+
+
+def evidence_from_note(note: str) -> Evidence | None:
+    """Rebuild an audit hook's event from its note (None when malformed: the student's pipe)."""
+    try:
+        event = json.loads(note.removeprefix(TAMPER_NOTE))
+        return Evidence(str(event["file"])[:200], int(event["line"]), str(event["kind"])[:40],
+                        str(event["detail"])[:200], "run")
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _cell_failure(question: Question, broken: dict[str, Failure]) -> Observation | None:

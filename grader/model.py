@@ -71,6 +71,23 @@ class Failure:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """One thing a submission did that reaches into the grader: for the instructor to review."""
+
+    file: str  # as the student knows it: "td_keras.py", "td_keras.ipynb, cell 7"
+    line: int
+    kind: str  # grader, low-level, interpreter, dynamic-code, grader-files
+    detail: str  # what it did, e.g. "import grader.observe.executor"
+    source: str = "static"  # "static" (read from the files) or "run" (seen while it ran)
+
+    def text(self) -> str:
+        """One line: where, then what."""
+        where = f"{self.file}, line {self.line}" if self.line else self.file
+        seen = "" if self.source == "static" else " (seen while it ran)"
+        return f"{where}: {self.detail}{seen}"
+
+
+@dataclass(frozen=True)
 class Observation:
     """What one question's function did, as JSON-safe data (crosses the process boundary)."""
 
@@ -178,6 +195,12 @@ class GradeReport:
     grader_version: str = ""
     duration: float = 0.0
     hidden_sets: bool = False  # instructor grading: the hidden argument sets were used too
+    review: tuple[Evidence, ...] = ()  # tamper evidence: the instructor reads it (no points)
+
+    @property
+    def needs_review(self) -> bool:
+        """Whether the submission did something that reaches into the grader."""
+        return bool(self.review)
 
     def to_json(self) -> dict[str, Any]:
         """Return the JSON form (the source of truth for every renderer)."""
@@ -191,6 +214,7 @@ class GradeReport:
         fields = {k: v for k, v in data.items() if k not in ("kind", "schema")}
         fields["questions"] = tuple(_question_from_json(q) for q in fields["questions"])
         fields["notes"] = tuple(fields.get("notes", ()))
+        fields["review"] = tuple(Evidence(**e) for e in fields.get("review", ()))
         return GradeReport(**fields)
 
 

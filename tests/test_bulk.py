@@ -240,7 +240,9 @@ def test_folder_run_writes_gradebooks(folder_run) -> None:
     students = results(out)
     moodle = read_csv(out / "gradebook.csv")
     assert list(moodle[0]) == ["Identifier", "Full name", "Grade", "Maximum Grade",
-                               "Feedback comments"]
+                               "Feedback comments", "Needs review"]
+    # erin's ctypes crash and mallory's /proc walk reach into the machine: marked, nobody else
+    assert {r["Identifier"] for r in moodle if r["Needs review"]} == {"erin", "mallory"}
     assert [r["Identifier"] for r in moodle] == [students[k]["name"] for k in sorted(students)]
     assert students["alice-2"]["name"] == "alice"  # alice/ and alice.zip: both named alice
     by_key = dict(zip(sorted(students), moodle, strict=True))
@@ -250,7 +252,8 @@ def test_folder_run_writes_gradebooks(folder_run) -> None:
         assert (out / row["Feedback comments"]).is_file()
     otter = read_csv(out / "grades.csv")
     assert list(otter[0]) == ["file", "q1", "q3", "q4", "q7", "q13", "manual", "total",
-                              "possible", "percent_correct", "grade_20", "status"]
+                              "possible", "percent_correct", "grade_20", "status",
+                              "needs_review"]
     bob = next(r for r in otter if r["file"] == "bob")
     assert (bob["manual"], bob["total"], bob["possible"], bob["status"]) == ("2.5", "2.5", "6.5",
                                                                              "graded")

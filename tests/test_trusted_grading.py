@@ -8,6 +8,7 @@ runs. The attacks are written first; docs/isolation.md says which layer stops ea
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -426,6 +427,12 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "xdg": xdg, "cache_before": cache_before}
 
 
+# The attacks that reach into the grader (its modules, /proc): each must be marked for review.
+REACHING_IN = {"replay-observers", "computed-observers", "patch-executor", "claim-grader-error",
+               "huge-result", "result-is-a-link", "write-every-descriptor", "proc-tricks",
+               "kill-everything"}
+
+
 def score(report: dict) -> float:
     """A report's automatic score."""
     return report["score"]
@@ -515,8 +522,11 @@ def test_the_channel_carries_nothing_foreign(graded: dict) -> None:
     printed = output(graded["reports"]["write-every-descriptor"])
     reached = [line for line in printed.splitlines() if line.startswith("REACHED")]
     assert reached, printed
-    for line in reached:  # the question's own files (its fault dump) and its own reply pipe
-        assert line.count("pipe:") <= 1 and "socket:" not in line, line
+    for line in reached:  # the question's own files (its fault dump), its own reply pipe and
+        # the audit hook's pipe (which only carries evidence against the process itself)
+        assert line.count("pipe:") <= 2 and "socket:" not in line, line
+    forged = graded["reports"]["write-every-descriptor"]["review"]
+    assert all(e["kind"] in ("grader-files", "interpreter") for e in forged), forged
     claimed = graded["reports"]["claim-grader-error"]
     assert {q["status"] for q in claimed["questions"]} <= {"error", "not_implemented"}
     assert not any("namespace" in note for note in claimed["notes"])
@@ -570,3 +580,26 @@ def test_links_are_dropped_and_said(graded: dict) -> None:
     honest = graded["reports"]["dangling-link"]
     assert any("weights.npz is a link" in note for q in honest["questions"]
                for note in q["notes"])
+
+
+@pytest.mark.parametrize("run", ["reports", "again"])
+def test_what_reaches_into_the_grader_is_marked_for_review(graded: dict, run: str) -> None:
+    """Tamper evidence (issue 19): the attackers that import the grader or read /proc are
+    marked, with file and line, in their reports, the gradebook and the class summary; no
+    honest classmate is, in the first run or from the cache."""
+    marked = {name for name, report in graded[run].items() if report["review"]}
+    assert marked == REACHING_IN
+    for name in REACHING_IN:
+        first = graded[run][name]["review"][0]
+        assert first["file"] == "td_keras.py" and first["line"] > 0, first
+    proc = graded[run]["proc-tricks"]["review"]
+    assert any(e["source"] == "run" and "/proc" in e["detail"] for e in proc), proc
+    with open(graded["out"] / "gradebook.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    flagged = {row["Identifier"] for row in rows if row["Needs review"]}
+    assert flagged == REACHING_IN
+    assert any("td_keras.py, line " in row["Needs review"] for row in rows)
+    summary = (graded["out"] / "index.html").read_text(encoding="utf-8")
+    section = summary[summary.index('id="review"'):summary.index('id="questions"')]
+    assert all(f">{name}</a>" in section for name in REACHING_IN)
+    assert ">alice</a>" not in section and ">bob</a>" not in section

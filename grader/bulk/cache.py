@@ -25,7 +25,7 @@ GRADER_DIR = Path(__file__).resolve().parent.parent
 # how submissions are compared with each other.
 NOT_GRADING = ("bulk", "render", "similarity")
 ENTRY_KIND = "bulk_cache_entry"
-ENTRY_SCHEMA = 2  # 2: the observations a report was judged from, no language in the key
+ENTRY_SCHEMA = 3  # 2: the observations a report was judged from, no language in the key; 3: + tamper scan
 
 
 def submission_files(file: Path) -> Iterator[tuple[str, Path]]:

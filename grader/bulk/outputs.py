@@ -9,7 +9,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from grader.bulk.summary import (
 )
 from grader.model import PASSED, GradeReport
 from grader.render.json_report import render_json, write_atomically
+from grader.render.review import evidence_line
 from grader.render.templates import templates_dir
 
 SUMMARY_TEMPLATE = "bulk_summary.html.j2"
@@ -101,11 +102,13 @@ def render_gradebook(results: Sequence[StudentResult], links: dict[str, str], in
     """Return the CSV for Moodle's grade import (offline grading worksheet columns)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["Identifier", "Full name", "Grade", "Maximum Grade", "Feedback comments"])
+    writer.writerow(["Identifier", "Full name", "Grade", "Maximum Grade", "Feedback comments",
+                     "Needs review"])
     for result in results:
         writer.writerow([cell(result.student.identifier), cell(result.student.name),
                          f"{result.grade:.2f}", f"{GRADE_SCALE:.2f}",
-                         cell(_link(info, links[result.student.key]))])
+                         cell(_link(info, links[result.student.key])),
+                         cell(review_cell(result.report))])
     return buffer.getvalue()
 
 
@@ -115,7 +118,7 @@ def render_otter_csv(results: Sequence[StudentResult]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["file", *questions, "manual", "total", "possible", "percent_correct",
-                     "grade_20", "status"])
+                     "grade_20", "status", "needs_review"])
     for result in results:
         scores = {q.id: q.score for q in result.report.questions}
         total = result.report.score + result.manual_total
@@ -123,8 +126,16 @@ def render_otter_csv(results: Sequence[StudentResult]) -> str:
         writer.writerow([cell(result.student.key), *(_points(scores.get(q, 0.0)) for q in questions),
                          _points(result.manual_total), _points(total), _points(possible),
                          f"{total / possible:.4f}" if possible else "0", f"{result.grade:.2f}",
-                         result.state])
+                         result.state, cell(review_cell(result.report))])
     return buffer.getvalue()
+
+
+def review_cell(report: GradeReport) -> str:
+    """Return the first finding and how many more, "" when nothing needs review."""
+    if not report.review:
+        return ""
+    more = len(report.review) - 1
+    return evidence_line(report.review[0], "en") + (f" (+{more} more)" if more else "")
 
 
 def reason(result: StudentResult) -> str:
@@ -148,6 +159,8 @@ def results_json(results: Sequence[StudentResult], links: dict[str, str], info: 
                        for m in result.manual],
             "grade": result.grade, "report": json_path, "feedback": links[result.student.key],
             "statuses": {q.id: q.status for q in result.report.questions},
+            "needs_review": result.report.needs_review,
+            "review": [asdict(e) for e in result.report.review],
         })
     data = {"kind": "bulk_results", "schema": 1, "assignment": info.assignment,
             "input": info.input, "grader": info.grader, "scale": GRADE_SCALE,
@@ -168,7 +181,11 @@ def summary_context(results: Sequence[StudentResult], links: dict[str, str], inf
              "max_score": _points(r.report.max_score), "manual": _points(r.manual_total),
              "state": r.state, "link": links[r.student.key],
              "marks": [("✓" if q.status == PASSED else "✗", q.status) for q in r.report.questions],
-             "notes": [n for n in (reason(r), *r.notes) if n]} for r in results]
+             "notes": [n for n in (reason(r), *r.notes) if n],
+             "review": bool(r.report.review)} for r in results]
+    review = [{"name": r.student.name, "link": links[r.student.key],
+               "lines": [evidence_line(e, "en") for e in r.report.review]}
+              for r in results if r.report.review]
     return {
         "info": info, "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "count": len(results), "submitted": len(grades), "mean": f"{mean(grades):.2f}", "median": f"{median(grades):.2f}",
@@ -179,6 +196,7 @@ def summary_context(results: Sequence[StudentResult], links: dict[str, str], inf
                        "rate_width": round(100 * s.pass_rate), "mean": _points(s.mean_score),
                        "failures": s.failures} for s in stats],
         "rows": rows,
+        "review": review,
         "question_ids": [s.id for s in stats],
     }
 

@@ -60,6 +60,7 @@ class ExecutorContext:
     scratch: Path  # HOME and TMPDIR of the student's code
     inbox: Path  # the observer's exchange folder (read)
     outbox: Path  # this side's exchange folder (write)
+    audit_fd: int = -1  # where the audit hook reports (grader/observe/audit.py), -1: no hook
 
 
 def classify(exc: BaseException) -> Status:
@@ -422,6 +423,10 @@ def run_executor(channel: Channel, ctx: ExecutorContext, observers: str, module_
         tf.config.run_functions_eagerly(True)
     sys.path.insert(0, str(ctx.workdir))
     os.chdir(ctx.workdir)
+    if ctx.audit_fd >= 0:  # last thing before the student's code: nothing of theirs ran yet
+        from grader.observe import audit
+
+        audit.install(ctx.audit_fd, str(ctx.workdir), str(Path(audit.__file__).parents[1]))
     try:
         module = import_submission(submission, module_name, notebook_mode)
     except BaseException as exc:  # noqa: BLE001 - any failure at import is the student's

@@ -31,7 +31,7 @@ from typing import Any
 
 from grader.jobs import Budgets, Job
 from grader.model import Failure, Frame, Observation, Status
-from grader.observe import cgroups, limits, seccomp
+from grader.observe import audit, cgroups, limits, seccomp
 from grader.observe.cgroups import MemoryGroup
 from grader.observe.channel import Channel, ChannelError
 from grader.observe.failures import display_path
@@ -51,6 +51,7 @@ from grader.observe.workspace import CopyReport, copy_submission, give_to
 from grader.trees import temporary_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+MAX_AUDIT_BYTES = 64 * 1024
 MAX_RESULT_BYTES = 64 * 1024 * 1024
 MAX_SETS_BYTES = 1024 * 1024
 OBSERVER_SPACE = 512 * 1024 * 1024  # bytes of each of the observer's two folders
@@ -136,7 +137,8 @@ def _child_environment(scratch: Path) -> None:
 
 
 def run_executor_process(job: Job, layout: Layout, channel: Channel, write_fd: int,
-                         status_fd: int, view: View | None, group: MemoryGroup | None) -> None:
+                         status_fd: int, view: View | None, group: MemoryGroup | None,
+                         audit_fd: int = -1) -> None:
     """Body of the executor process: enter the sandbox, apply limits, run the student's code."""
     from grader.observe.executor import ExecutorContext, run_executor
 
@@ -150,7 +152,7 @@ def run_executor_process(job: Job, layout: Layout, channel: Channel, write_fd: i
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     # the worker's pipes and the observer's ends are not the student's
-    limits.close_inherited_fds(keep=(status_fd, channel.read_fd, channel.write_fd))
+    limits.close_inherited_fds(keep=(status_fd, channel.read_fd, channel.write_fd, audit_fd))
     sandbox = {"network": not budgets.isolate_network or limits.isolate_network(),
                "view": False, "error": ""}
     limits.limit_memory(budgets.memory_mb * 1024 * 1024)
@@ -174,7 +176,8 @@ def run_executor_process(job: Job, layout: Layout, channel: Channel, write_fd: i
     faulthandler.enable(fault_file)
     faulthandler.dump_traceback_later(max(budgets.timeout - 1.0, 0.5), file=fault_file)
     ctx = ExecutorContext(layout.work, job.assignment_dir, layout.scratch,
-                          inbox=layout.observer_out, outbox=layout.executor_out)
+                          inbox=layout.observer_out, outbox=layout.executor_out,
+                          audit_fd=audit_fd)
     submission = layout.work / f"{job.module}{job.submission.suffix}"
     with contextlib.suppress(ChannelError):  # the observer stopped talking: nothing more to do
         run_executor(channel, ctx, job.observers, job.module, submission, job.notebook_mode,
@@ -303,14 +306,16 @@ def supervise(job_json: dict[str, Any], sets_fd: int, sandboxed: bool) -> dict[s
         pids_isolated = limits.isolate_pids()  # the executor (next child) is PID 1 of its own
         output_r, output_w = os.pipe()
         status_r, status_w = os.pipe()
+        audit_r, audit_w = os.pipe()
         group = (cgroups.create(f"grade-{os.getpid()}", budgets.memory_mb * 1024 * 1024)
                  if budgets.memory_cgroup and host().linux else None)
         executor_pid = os.fork()
         if executor_pid == 0:
             _in_child(lambda: run_executor_process(
                 job, layout, Channel(requests_r, replies_w), output_w, status_w, executor_view,
-                group), closing=(output_r, status_r, result_r, replies_r, requests_w))
-        for fd in (output_w, status_w, requests_r, replies_w, requests_w, replies_r):
+                group, audit_w), closing=(output_r, status_r, result_r, replies_r, requests_w,
+                                          audit_r))
+        for fd in (output_w, status_w, requests_r, replies_w, requests_w, replies_r, audit_w):
             os.close(fd)
         outcome = _watch(executor_pid, observer_pid, output_r, result_r, budgets, started)
         limits.kill_descendants(os.getpid())
@@ -321,12 +326,14 @@ def supervise(job_json: dict[str, Any], sets_fd: int, sandboxed: bool) -> dict[s
         os.close(output_r)
         os.close(result_r)
         sandbox = _read_status(status_r)
+        seen = _read_audit(audit_r)
         observation = _conclude(job, budgets, layout, outcome, time.monotonic() - started)
         if sandboxed:
             release_folder(Path(tmp))
     if executor_view is not None and not sandbox.get("view"):
         observation = _sandbox_failure(job, sandbox)
-    notes = copied.notes() + _sandbox_notes(sandbox, pids_isolated, executor_view is not None)
+    notes = (copied.notes() + _sandbox_notes(sandbox, pids_isolated, executor_view is not None)
+             + seen)
     return replace(observation, notes=observation.notes + notes).to_json()
 
 
@@ -340,6 +347,24 @@ def _in_child(body: Any, closing: tuple[int, ...]) -> None:
         traceback.print_exc()
     finally:
         os._exit(70)
+
+
+def _read_audit(fd: int) -> tuple[str, ...]:
+    """Read what the audit hook saw, as notes `tamper:{json}` (never blocks: a descendant the
+    sweep missed may still hold the pipe)."""
+    os.set_blocking(fd, False)
+    data = b""
+    with contextlib.suppress(OSError):
+        while len(data) < MAX_AUDIT_BYTES and (chunk := os.read(fd, 1 << 16)):
+            data += chunk
+    os.close(fd)
+    notes = []
+    for line in data[:MAX_AUDIT_BYTES].splitlines()[:audit.MAX_EVENTS]:
+        with contextlib.suppress(ValueError):
+            event = json.loads(line)
+            if isinstance(event, dict):
+                notes.append(audit.TAMPER_NOTE + json.dumps(event))
+    return tuple(notes)
 
 
 def _read_status(fd: int) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from grader.model import (
     clean_report,
 )
 from grader.render import distinct
+from grader.render.review import review_lines
 from grader.render.templates import template_environment
 
 TEMPLATE = "report.html.j2"
@@ -201,6 +202,7 @@ def report_view(report: GradeReport) -> dict[str, Any]:
                                   total=len(report.questions)),
         "questions": [question_view(q, lang) for q in report.questions],
         "limits": limits_view(report),
+        "review": review_lines(report),
         "answers": answers_view(report),
         "footer": translate(lang, "html.footer", version=report.grader_version or "?",
                             duration=points(report.duration)),

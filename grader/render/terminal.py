@@ -15,6 +15,7 @@ from grader.model import (
     clean_report,
 )
 from grader.render import distinct
+from grader.render.review import review_lines
 
 MAX_LINES_PER_QUESTION = 8
 MAX_FRAMES = 3
@@ -148,6 +149,9 @@ def render_terminal(report: GradeReport, colour: bool = False) -> str:
     """Return the whole report as terminal text (no control character but the colours')."""
     report = clean_report(report)
     lines = [f"{report.assignment} — {report.submission}"]
+    review = review_lines(report)
+    lines += [_paint(f"‼ {line}" if i == 0 else f"    {line}", RED, colour)
+              for i, line in enumerate(review)]
     lines += [_paint(f"! {note}", YELLOW, colour) for note in report.notes]
     for result in report.questions:
         lines += render_question(result, report.lang, colour)
