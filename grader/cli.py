@@ -51,7 +51,8 @@ def grade_parser() -> argparse.ArgumentParser:
         description="Grade a lab: `grade q4` checks question 4 of the submission in this folder "
                     "(the file's name says which assignment it is: "
                     f"{known_assignments()}).",
-        epilog="Other commands: `grade regenerate-expected` (instructors). "
+        epilog="Other commands: `grade init` (make your working folder), `grade bulk` and "
+               "`grade regenerate-expected` (instructors), `grade make-notebook` (authors). "
                "Exit codes: 0 all passed, 1 some failed, 2 usage error, 3 grader error.",
     )
     parser.add_argument("questions", nargs="*", metavar="QUESTION",
@@ -149,6 +150,43 @@ def run_regenerate(argv: list[str]) -> int:
     return 0
 
 
+def run_init(argv: list[str]) -> int:
+    """`grade init [LAB [DIR]]`: list the labs, or make a student's working folder."""
+    from grader.assignment import load_assignment
+    from grader.init_folder import FolderNotEmpty, init_folder
+    from grader.make_notebook import assignment_title
+    from grader.registry import find_plugin, registered
+
+    parser = argparse.ArgumentParser(
+        prog="grade init", description="Make your working folder for a lab: the starter .py "
+        "and notebook, dataset_utils.py, the data and a pytest.ini. `grade init` lists the labs.")
+    parser.add_argument("lab", nargs="?", metavar="LAB", help="the lab, e.g. td_keras_mlp")
+    parser.add_argument("folder", nargs="?", type=Path, metavar="DIR",
+                        help="where to make it (default: ./LAB)")
+    args = parser.parse_args(argv)
+    if args.lab is None:
+        print("Labs you can start (grade init LAB [DIR]):")
+        for name, plugin in sorted(registered().items()):
+            assignment = load_assignment(plugin)
+            print(f"  {name:<16} {assignment_title(assignment)} ({assignment.module}.py / .ipynb)")
+        return 0
+    try:
+        assignment = load_assignment(find_plugin(args.lab))
+    except UnknownAssignment as exc:
+        parser.error(str(exc))
+    target = args.folder or Path(args.lab)
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        names = init_folder(assignment, target)
+    except FolderNotEmpty as exc:
+        print(f"grade init: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Made {target}/ for {args.lab}: {', '.join(n for n in names if '/' not in n)} and "
+          f"{sum('/' in n for n in names)} data file(s).")
+    print(f"Next: cd {target} && grade q1   (or open {assignment.module}.ipynb in Jupyter)")
+    return 0
+
+
 def _interrupt(signum: int, frame: object) -> None:
     """Turn SIGTERM into KeyboardInterrupt, so that workers are killed and outputs written."""
     raise KeyboardInterrupt(f"signal {signum}")
@@ -171,6 +209,12 @@ def terminated_like_ctrl_c() -> Iterator[None]:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `grade` command."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "init":
+        return run_init(argv[1:])
+    if argv and argv[0] == "make-notebook":
+        from grader.make_notebook import main as make_notebook
+
+        return make_notebook(argv[1:])
     if not host().can_fork:
         print(f"grade: {NO_FORK_MESSAGE}.", file=sys.stderr)
         return 2

@@ -48,7 +48,8 @@ def add_grading_options(parser: argparse.ArgumentParser, parallel: int, parallel
                         help="processes a question's code may have alive at once "
                              "(default: %(default)s)")
     parser.add_argument("--reference", type=Path, metavar="DIR",
-                        help="the reference solution's folder (instructors)")
+                        help="the reference solution's folder (instructors; default: "
+                             "$TD_KERAS_GRADER_REFERENCE, else the checkout's reference/)")
     parser.add_argument("--no-reference", action="store_true",
                         help="use only the committed expected observations")
     parser.add_argument("--unsafe", action="store_true",
@@ -93,7 +94,9 @@ def grading_options(parser: argparse.ArgumentParser, args: argparse.Namespace,
                                    default_reference_dir(assignment))
     if instructor and not load_hidden_sets(reference):
         parser.error("instructor grading calls every function with hidden argument sets, kept "
-                     "beside the reference solution (hidden_args.toml): give --reference DIR")
+                     "beside the reference solution (hidden_args.toml), which students' copies of "
+                     "the grader do not have: give --reference DIR (or set "
+                     "TD_KERAS_GRADER_REFERENCE=DIR)")
     run = RunOptions(parallel=args.parallel, memory_mb=args.memory_mb,
                      max_processes=args.max_processes,
                      timeout_scale=args.timeout_scale, notebook_mode=args.notebook_mode)

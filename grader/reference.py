@@ -24,6 +24,7 @@ from grader.model import Observation, Status
 LIBRARIES = ("keras", "tensorflow-cpu", "tensorflow", "scikit-learn", "numpy", "scikeras",
              "matplotlib")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+REFERENCE_ENV = "TD_KERAS_GRADER_REFERENCE"  # the instructor's reference folder, for every command
 # The modules whose code decides what an observation contains (not how the sandbox runs it).
 OBSERVING_MODULES = ("keras_models.py", "estimators.py", "callbacks.py", "figures.py",
                      "context.py", "arrays.py", "fast_data.py", "observer.py", "executor.py",
@@ -42,9 +43,16 @@ def library_versions() -> dict[str, str]:
 
 
 def default_reference_dir(assignment: Assignment) -> Path | None:
-    """Return the reference solution's folder the assignment declares, when it is there."""
-    folder = assignment.plugin.reference_dir
-    return folder if folder is not None and (folder / f"{assignment.module}.py").is_file() else None
+    """Return the reference solution's folder: from $TD_KERAS_GRADER_REFERENCE (the lab's
+    folder, or a folder holding one per lab by name), else the one the assignment declares (a
+    checkout's reference/), when it is there."""
+    given = os.environ.get(REFERENCE_ENV, "")
+    candidates = [Path(given) / assignment.name, Path(given)] if given else []
+    candidates.append(assignment.plugin.reference_dir)
+    for folder in candidates:
+        if folder is not None and (folder / f"{assignment.module}.py").is_file():
+            return folder
+    return None
 
 
 def cache_key(assignment: Assignment, reference_dir: Path) -> str:

@@ -313,3 +313,36 @@ def test_class_of_30_hostile_entries_loses_nobody(tmp_path: Path) -> None:
     moodle_ids = {s["moodle_id"] for s in students}
     assert moodle_ids == {str(n) for n in range(5001, 5031)}
     assert "Slash/In Name" in by_name and by_name["Slash/In Name"]["grade"] == 20.0
+
+
+def zip_without_utf8_flag(members: dict[str, bytes]) -> bytes:
+    """A zip whose names are UTF-8 bytes without the UTF-8 flag (as Windows or Info-ZIP re-zip
+    a Moodle download): written under ASCII stand-ins of the same length, then patched."""
+    buffer = io.BytesIO()
+    stand_ins = {}
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        for number, (name, content) in enumerate(members.items()):
+            raw = name.encode("utf-8")
+            stand_in = f"{number:03d}".encode() + b"x" * (len(raw) - 3)
+            stand_ins[stand_in] = raw
+            bundle.writestr(stand_in.decode(), content)
+    data = buffer.getvalue()
+    for stand_in, raw in stand_ins.items():
+        data = data.replace(stand_in, raw)
+    return data
+
+
+def test_names_of_a_zip_without_the_utf8_flag_keep_their_accents(tmp_path: Path) -> None:
+    archive = tmp_path / "class.zip"
+    archive.write_bytes(zip_without_utf8_flag({
+        "Carole Lefèvre_1234_assignsubmission_file_/td_keras.py": b"x = 1\n",
+        "Zoë Müller_1235_assignsubmission_file_/td_keras.py": b"x = 2\n",
+    }))
+    with zipfile.ZipFile(archive) as bundle:  # the flag is really absent: zipfile shows cp437
+        assert all(not i.flag_bits & 0x800 for i in bundle.infolist())
+        assert "Carole Lef├¿vre" in bundle.namelist()[0]
+    found = discover(archive, tmp_path / "work", "td_keras")
+    names = sorted(s.student.name for s in found.submissions)
+    assert names == ["Carole Lefèvre", "Zoë Müller"]
+    assert sorted(s.student.key for s in found.submissions) == ["carole-lefevre-1234",
+                                                                "zoe-muller-1235"]

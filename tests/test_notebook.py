@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 import subprocess
 import sys
@@ -140,13 +139,11 @@ def test_markdown_only_notebook_has_no_code(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["td_keras_mlp", "td_convnets"])
 def test_committed_starter_notebook_is_generated(name: str) -> None:
     """Each starter notebook is generated from its starter module, never edited by hand."""
-    spec = importlib.util.spec_from_file_location("make_notebook", ROOT / "tools" / "make_notebook.py")
-    assert spec is not None and spec.loader is not None
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    from grader import make_notebook as tool
+
     assignment = load_assignment(name)
     committed = (assignment.directory / f"{assignment.module}.ipynb").read_text(encoding="utf-8")
-    assert committed == tool.render_notebook(assignment), "run `python tools/make_notebook.py` and commit"
+    assert committed == tool.render_notebook(assignment), "run `grade make-notebook` and commit"
     book = nbformat.reads(committed, as_version=4)
     assert all(c.get("execution_count") is None and not c.get("outputs") for c in book.cells
                if c.cell_type == "code")

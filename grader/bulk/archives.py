@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import stat
 import zipfile
@@ -90,6 +91,21 @@ def write_members(bundle: zipfile.ZipFile, members: Iterable[tuple[zipfile.ZipIn
                 out.write(chunk)
 
 
+UTF8_FLAG = 0x800  # general purpose bit 11: the names are UTF-8
+
+
+def decode_names(bundle: zipfile.ZipFile) -> None:
+    """Give each member the name its writer meant: zips made without the UTF-8 flag (Moodle's
+    downloads re-zipped on Windows, Info-ZIP, macOS) often hold UTF-8 bytes anyway, which
+    zipfile reads as cp437 ("Lef├¿vre"); those are decoded as UTF-8, the rest stay cp437 (the
+    format's default). Reading a member is unaffected (zipfile checks the original name)."""
+    for info in bundle.infolist():
+        if info.flag_bits & UTF8_FLAG:
+            continue
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):  # else really cp437
+            info.filename = info.filename.encode("cp437").decode("utf-8")
+
+
 def extract_zip(archive: Path | bytes, target: Path, budgets: Sequence[Budget] = ()) -> list[str]:
     """Extract a zip within budgets; return the members refused (escapes, links).
 
@@ -103,6 +119,7 @@ def extract_zip(archive: Path | bytes, target: Path, budgets: Sequence[Budget] =
     refused: list[str] = []
     try:
         with zipfile.ZipFile(source) as bundle:
+            decode_names(bundle)
             members = []
             for info in bundle.infolist():
                 parts = safe_parts(info.filename)

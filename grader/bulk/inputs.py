@@ -22,6 +22,7 @@ from grader.bulk.archives import (
     Budget,
     InputError,
     Limits,
+    decode_names,
     extract_zip,
     is_symlink_member,
     safe_parts,
@@ -292,6 +293,7 @@ def _zip_entries(archive: Path, workdir: Path, limits: Limits, class_budget: Bud
     except READ_ERRORS as exc:
         raise InputError(f"{archive.name} is not a readable zip ({exc})") from exc
     with bundle:
+        decode_names(bundle)
         infos = bundle.infolist()
         class_budget.check(0, len(infos))
         names = [i.filename.replace("\\", "/") for i in infos]

@@ -47,16 +47,24 @@ class View:
     uid: int  # the unprivileged user the child becomes
 
 
+def is_checkout(project_root: Path) -> bool:
+    """Whether the grader runs from a source checkout (beside reference/, tests/), not from an
+    installed package (where its root is site-packages, which holds nothing of the course's)."""
+    return (project_root / "pyproject.toml").is_file() or (project_root / "reference").is_dir()
+
+
 def python_paths(project_root: Path) -> list[str]:
     """Return the folders of the Python environment, never the project's own checkout."""
     found = []
     candidates = [sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path]
     root = project_root.resolve()
+    checkout = is_checkout(root)
     for entry in candidates:
         if not entry or not os.path.isdir(entry):
             continue
         path = Path(entry).resolve()
-        if path == root or root in path.parents or path in root.parents or path == Path("/"):
+        if path == Path("/") or (checkout and (path == root or root in path.parents
+                                               or path in root.parents)):
             continue  # the checkout (reference, tests) is only seen through grader_paths
         if path == Path.cwd().resolve():
             continue
