@@ -9,6 +9,7 @@ file, bad options), 3 the grader failed on some submission (run again to retry t
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -125,6 +126,9 @@ def run_bulk(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be ≥ 1")
+    if args.scheduler and importlib.util.find_spec("distributed") is None:
+        parser.error("--scheduler grades on a Dask cluster, which needs Dask's `distributed`: "
+                     "pip install 'td-keras-grader[cluster]'")
     if args.max_student_mb <= 0 or args.max_class_mb <= 0:
         parser.error("--max-student-mb and --max-class-mb must be > 0")
     limits = Limits(student_bytes=int(args.max_student_mb * MB),

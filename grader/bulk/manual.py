@@ -65,7 +65,11 @@ def _read_csv(path: Path) -> list[ManualPoints]:
 
 def _read_yaml(path: Path) -> list[ManualPoints]:
     """Read a YAML list of rows, or a mapping student -> list of {question, points, comment}."""
-    import yaml
+    try:
+        import yaml
+    except ModuleNotFoundError:
+        raise ManualError(f"{path.name}: reading YAML needs PyYAML (pip install "
+                          "'td-keras-grader[manual]'), or write the points as .csv") from None
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
