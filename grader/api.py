@@ -194,14 +194,74 @@ def grade_observed(submission: Path, options: GradeOptions | None = None,
         jobs = plan.reference_jobs(options.run)
         if imported.status == Status.OK:
             jobs += plan.student_jobs(file, options.run, skipped=tuple(broken))
-        done = list(run_planned(worker, jobs, options.run.parallel)) if jobs else []
+        stream = (Stream(plan, jobs, imported, options, on_result)
+                  if on_result is not None and imported.status == Status.OK else None)
+        done = []
+        for planned, observation in (run_planned(worker, jobs, options.run.parallel)
+                                     if jobs else ()):
+            done.append((planned, observation))
+            if stream is not None:
+                stream.arrived(planned, observation)
     fresh = store_reference(plan, done)
     plan = replace(plan, expected=replace(plan.expected, observations={
         **plan.expected.observations, **fresh[Role.REFERENCE]}),
         hidden_expected={**plan.hidden_expected, **fresh[Role.HIDDEN_REFERENCE]})
     observed = Observed(imported, {o.question: o for p, o in done if p.role == Role.STUDENT},
                         round(time.monotonic() - started, 2), scan_folder(file))
+    if stream is not None:  # what was not said yet (none, normally), still in the lab's order
+        on_result = stream.rest
     return judge_submission(plan, file, observed, options, on_result), observed
+
+
+class Stream:
+    """Judge each question as soon as its observations are in, and say it in the lab's order
+    (`grade` prints a question's lines while the next ones run). Pure judging, as at the end."""
+
+    def __init__(self, plan: Plan, jobs: Sequence[PlannedJob], imported: Observation,
+                 options: GradeOptions, on_result: Callable[[QuestionResult], None]) -> None:
+        self.plan, self.imported, self.options, self.on_result = plan, imported, options, on_result
+        self.waiting = {(p.role, p.job.question) for p in jobs}
+        self.student: dict[str, Observation] = {}
+        self.reference: dict[Role, dict[str, Observation]] = {
+            Role.REFERENCE: dict(plan.expected.observations),
+            Role.HIDDEN_REFERENCE: dict(plan.hidden_expected)}
+        self.said: set[str] = set()
+        self.next = 0
+
+    def arrived(self, planned: PlannedJob, observation: Observation) -> None:
+        """Take one job's observation; say every question now complete, in order."""
+        self.waiting.discard((planned.role, planned.job.question))
+        if planned.role == Role.STUDENT:
+            self.student[observation.question] = observation
+        elif planned.role in self.reference:
+            self.reference[planned.role][observation.question] = observation
+        questions = self.plan.questions
+        while self.next < len(questions) and self._complete(questions[self.next].id):
+            self._say(self._judged(questions[self.next]))
+            self.next += 1
+
+    def rest(self, result: QuestionResult) -> None:
+        """Say a question the stream did not (the final judging passes them all)."""
+        if result.id not in self.said:
+            self._say(result)
+
+    def _complete(self, question: str) -> bool:
+        """Whether nothing this question's judging needs is still running."""
+        return not any((role, question) in self.waiting
+                       for role in (Role.STUDENT, Role.REFERENCE, Role.HIDDEN_REFERENCE))
+
+    def _judged(self, question: Question) -> QuestionResult:
+        """Judge one question from what has arrived."""
+        plan = replace(self.plan, expected=replace(
+            self.plan.expected, observations=self.reference[Role.REFERENCE]),
+            hidden_expected=self.reference[Role.HIDDEN_REFERENCE])
+        broken = broken_functions(self.imported.data)
+        return judge_one(plan, question, self.student.get(question.id), self.imported, broken,
+                         self.options.lang)
+
+    def _say(self, result: QuestionResult) -> None:
+        self.said.add(result.id)
+        self.on_result(result)
 
 
 def judge_submission(plan: Plan, file: Path, observed: Observed, options: GradeOptions,
@@ -211,22 +271,28 @@ def judge_submission(plan: Plan, file: Path, observed: Observed, options: GradeO
     machine = machine_notes([observed.imported, *observed.questions.values()], options.lang)
     imported = _without_machine_notes(observed.imported)
     broken = broken_functions(imported.data) if imported.status == Status.OK else {}
-    observations = {q: _without_machine_notes(o) for q, o in observed.questions.items()}
     results = []
     for question in plan.questions:
-        sets = plan.sets(question.id)
-        actual = (observations.get(question.id) or _cell_failure(question, broken)
-                  or _import_failure(question, imported))
-        want = _split(plan.expected.observations.get(question.id), plan.public[question.id])
-        want |= _split(plan.hidden_expected.get(question.id), plan.hidden.get(question.id, ()))
-        result = judge_question(assignment, question, sets, want,
-                                split_sets(actual, sets), options.lang)
+        result = judge_one(plan, question, observed.questions.get(question.id), imported, broken,
+                           options.lang)
         results.append(result)
         if on_result is not None:
             on_result(result)
     report = _report(assignment, file, results, imported, plan.expected, options,
                      observed.duration, machine)
     return replace(report, review=observed.review())
+
+
+def judge_one(plan: Plan, question: Question, observation: Observation | None,
+              imported: Observation, broken: dict[str, Failure], lang: str) -> QuestionResult:
+    """Judge one question: the student's observation (or why there is none) against the
+    plan's reference, every set."""
+    sets = plan.sets(question.id)
+    actual = ((_without_machine_notes(observation) if observation is not None else None)
+              or _cell_failure(question, broken) or _import_failure(question, imported))
+    want = _split(plan.expected.observations.get(question.id), plan.public[question.id])
+    want |= _split(plan.hidden_expected.get(question.id), plan.hidden.get(question.id, ()))
+    return judge_question(plan.assignment, question, sets, want, split_sets(actual, sets), lang)
 
 
 class ReferenceVisible(InstructorModeError):

@@ -19,7 +19,7 @@ from grader.cli_options import (
     grading_options,
     question_ids,
 )
-from grader.model import GradeReport
+from grader.model import GradeReport, QuestionResult, clean_question, clean_report
 from grader.observe.host import NO_FORK_MESSAGE, host
 from grader.registry import UnknownAssignment
 from grader.render.github import inert, render_annotations, render_job_summary
@@ -27,10 +27,18 @@ from grader.render.gradescope import render_gradescope, render_gradescope_failur
 from grader.render.html import render_html
 from grader.render.json_report import render_json, write_atomically
 from grader.render.junit import render_junit
-from grader.render.terminal import render_question, render_summary, render_terminal
+from grader.render.terminal import (
+    render_head,
+    render_lines,
+    render_notes,
+    render_question,
+    render_summary,
+    render_terminal,
+)
 from grader.runner import RunOptions, WorkerError
 from grader.scoring import EXIT_GRADER_ERROR, EXIT_USAGE, exit_code
-from grader.submission import SubmissionNotFound
+from grader.submission import SubmissionNotFound, find_submission
+from grader.text import clean_text
 
 EXIT_INTERRUPTED = 130
 
@@ -86,8 +94,24 @@ def run_grade(argv: list[str]) -> int:
     options = grading_options(parser, args, question_ids(parser, args.questions, assignment),
                               assignment, args.instructor)
     colour = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
+    guard = secrets.token_hex(16) if os.environ.get("GITHUB_ACTIONS") == "true" else ""
+    streamed: list[str] = []
+
+    def show(result: QuestionResult) -> None:
+        """Print a question's lines as soon as it is judged (the first: the header too)."""
+        lines = [] if streamed else [render_head(assignment.name, str(submission))]
+        lines += render_question(clean_question(result), options.lang, colour)
+        streamed.append(result.id)
+        text = render_lines(lines)
+        sys.stdout.write(inert(text, guard) if guard else text)
+        sys.stdout.flush()
+
     try:
-        report = grade(args.submission, options, assignment)
+        submission = clean_text(str(find_submission(args.submission, assignment.module)),
+                                newlines=False)
+        print(f"grade: grading {Path(submission).name} — starting the grader (importing keras "
+              "takes a few seconds the first time)…", file=sys.stderr, flush=True)
+        report = grade(args.submission, options, assignment, on_result=show)
     except (SubmissionNotFound, InstructorModeError) as exc:
         write_failure(args, str(exc), grader_fault=False)
         print(f"grade: {exc}", file=sys.stderr)
@@ -103,9 +127,13 @@ def run_grade(argv: list[str]) -> int:
         write_failure(args, f"{type(exc).__name__}: {exc}")
         raise
     write_reports(report, args)
-    text = render_terminal(report, colour=colour)
-    if os.environ.get("GITHUB_ACTIONS") == "true":  # a student's "::error::" stays text
-        text = inert(text, secrets.token_hex(16))
+    if streamed:  # the questions are on the screen: then what concerns them all, and the total
+        clean = clean_report(report)
+        text = render_lines([*render_notes(clean, colour), render_summary(clean)])
+    else:
+        text = render_terminal(report, colour=colour)
+    if guard:  # a student's "::error::" stays text
+        text = inert(text, guard)
     sys.stdout.write(text)
     return exit_code(report.questions)
 

@@ -235,3 +235,8 @@ def _question_from_json(data: dict[str, Any]) -> QuestionResult:
 def clean_report(report: GradeReport) -> GradeReport:
     """Return the report with every string cleaned (renderers' guard; a no-op on clean reports)."""
     return GradeReport.from_json(clean_data(report.to_json()))
+
+
+def clean_question(result: QuestionResult) -> QuestionResult:
+    """Return one question's result with every string cleaned (a streamed question's guard)."""
+    return _question_from_json(clean_data(asdict(result)))

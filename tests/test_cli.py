@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,39 @@ def test_grades_without_the_reference_folder(tmp_path: Path) -> None:
     assert "q3" in done.stdout and "1.5/1.5" in done.stdout
     assert "training stopped after epoch — expected 8, got 6." in done.stdout
     assert not (cache / "td-keras-grader").exists(), "without the reference nothing is cached"
+
+
+SLOW_Q13 = '''
+
+import time as _time
+
+_callback = make_early_stopping_callback
+
+
+def make_early_stopping_callback():
+    _time.sleep(12)
+    return _callback()
+'''
+
+
+def test_each_question_is_printed_as_soon_as_it_is_judged(tmp_path: Path) -> None:
+    """q1's line is on the terminal while q13 (12 s slower) still runs; the order is the lab's."""
+    (tmp_path / "td_keras.py").write_text((REFERENCE_DIR / "td_keras.py").read_text() + SLOW_Q13)
+    process = subprocess.Popen([sys.executable, "-m", "grader.cli", "q13", "q1", "--no-color"],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert process.stdout is not None
+    seen = []
+    for line in process.stdout:
+        seen.append(line)
+        if line.startswith("✓ q1 "):
+            q1_seen = time.monotonic()
+            break
+    rest, errors = process.communicate(timeout=600)
+    assert time.monotonic() - q1_seen > 8, seen  # q13's 12 s were still to come
+    lines = [*seen, *rest.splitlines(keepends=True)]
+    assert lines[0] == "td_keras_mlp — td_keras.py\n"
+    assert [line.split()[1] for line in lines if line.startswith("✓")] == ["q1", "q13"]
+    assert lines[-1].startswith("2 of 2 questions passed all public checks")
+    assert "starting the grader" in errors
+    assert process.returncode == 0

@@ -148,12 +148,26 @@ def render_summary(report: GradeReport) -> str:
 def render_terminal(report: GradeReport, colour: bool = False) -> str:
     """Return the whole report as terminal text (no control character but the colours')."""
     report = clean_report(report)
-    lines = [f"{report.assignment} — {report.submission}"]
-    review = review_lines(report)
-    lines += [_paint(f"‼ {line}" if i == 0 else f"    {line}", RED, colour)
-              for i, line in enumerate(review)]
-    lines += [_paint(f"! {note}", YELLOW, colour) for note in report.notes]
+    lines = [render_head(report.assignment, report.submission), *render_notes(report, colour)]
     for result in report.questions:
         lines += render_question(result, report.lang, colour)
     lines.append(render_summary(report))
+    return "\n".join(one_line_each(lines)) + "\n"
+
+
+def render_head(assignment: str, submission: str) -> str:
+    """The first line: which lab, which file."""
+    return f"{assignment} — {submission}"
+
+
+def render_notes(report: GradeReport, colour: bool = False) -> list[str]:
+    """The review (tamper evidence) and the report's notes, one entry each."""
+    review = review_lines(report)
+    lines = [_paint(f"‼ {line}" if i == 0 else f"    {line}", RED, colour)
+             for i, line in enumerate(review)]
+    return lines + [_paint(f"! {note}", YELLOW, colour) for note in report.notes]
+
+
+def render_lines(lines: list[str]) -> str:
+    """Join lines for the terminal, each entry on lines of its own."""
     return "\n".join(one_line_each(lines)) + "\n"
