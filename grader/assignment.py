@@ -17,7 +17,8 @@ TOP_KEYS = {"name": True, "module": True, "title_en": False, "title_fr": False,
             "default_timeout": False, "questions": True}
 QUESTION_KEYS = {"id": True, "function": True, "points": True, "title_en": True, "title_fr": True,
                  "timeout": False, "preload": False, "eager": False, "criteria": True,
-                 "args": False, "show_layers": False, "hidden_only": False}
+                 "args": False, "show_layers": False, "hidden_only": False, "disclose": False}
+DISCLOSURES = ("value", "described")  # what a student's report shows of the reference's side
 CRITERION_KEYS = {"id": True, "points": True, "title_en": True, "title_fr": True, "checks": True,
                   "subject": False}
 
@@ -62,6 +63,8 @@ class Question:
     # difference): its kinds, settings, output shapes and parameters, beside the reference's
     hidden_only: bool = False  # instructor grading observes only the hidden sets, not also the
     # contract's call (for costly questions whose hidden sets check all the public ones do)
+    disclose: str = "value"  # "described": the student's report never shows the reference's
+    # model (its layer table), only the checks' described targets (grader/disclosure.py)
 
     def instructor_public_sets(self, has_hidden: bool) -> tuple[ArgSet, ...]:
         """Return the public sets instructor grading observes besides the hidden ones: the
@@ -155,7 +158,16 @@ def _question(q: dict[str, Any], where: str, default_timeout: float) -> Question
         arg_sets=_arg_sets(q.get("args", []), f"{where}.args"),
         show_layers=bool(q.get("show_layers", False)),
         hidden_only=bool(q.get("hidden_only", False)),
+        disclose=_disclose(q.get("disclose", "value"), where),
     )
+
+
+def _disclose(value: Any, where: str) -> str:
+    """Check a question's disclosure policy."""
+    if value not in DISCLOSURES:
+        raise AssignmentError(f"{where}: disclose — expected one of {', '.join(DISCLOSURES)}, "
+                              f"got {value!r}")
+    return str(value)
 
 
 def _arg_sets(tables: Any, where: str) -> tuple[ArgSet, ...]:

@@ -19,6 +19,7 @@ from grader.cli_options import (
     grading_options,
     question_ids,
 )
+from grader.disclosure import student_question, student_view
 from grader.model import GradeReport, QuestionResult, clean_question, clean_report
 from grader.observe.host import NO_FORK_MESSAGE, host
 from grader.registry import UnknownAssignment
@@ -100,6 +101,8 @@ def run_grade(argv: list[str]) -> int:
     def show(result: QuestionResult) -> None:
         """Print a question's lines as soon as it is judged (the first: the header too)."""
         lines = [] if streamed else [render_head(assignment.name, str(submission))]
+        if not args.instructor:
+            result = student_question(result, assignment, options.lang)
         lines += render_question(clean_question(result), options.lang, colour)
         streamed.append(result.id)
         text = render_lines(lines)
@@ -126,6 +129,8 @@ def run_grade(argv: list[str]) -> int:
     except Exception as exc:
         write_failure(args, f"{type(exc).__name__}: {exc}")
         raise
+    if not args.instructor:  # a student's own run: what the question asks them to find stays
+        report = student_view(report, assignment)
     write_reports(report, args)
     if streamed:  # the questions are on the screen: then what concerns them all, and the total
         clean = clean_report(report)

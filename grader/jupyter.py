@@ -149,6 +149,9 @@ class GraderSession:
             except WorkerError:
                 if attempt == TRIES - 1:
                     raise
+        from grader.disclosure import student_view
+
+        report = student_view(report, assignment)  # a student's kernel: the student's view
         if inputs is None:
             return Graded(replace(report, notes=(note, *report.notes)), self.templates())
         name = translate(lang, "jupyter.submission", last=len(inputs))

@@ -62,6 +62,7 @@ class BulkRequest:
     similarity: SimilaritySettings | None = field(default_factory=SimilaritySettings)  # None: no
     # similarity report
     given: tuple[Path, ...] = ()  # files handed out besides the lab's (subtracted in similarity)
+    reveal: bool = False  # students' reports show everything (hidden sets, the reference's side)
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,8 @@ def _grade_class(request: BulkRequest, assignment: Assignment, on_result: Listen
                            if complete else ({}, ""))
     info = RunInfo(assignment.name, str(request.input), fingerprint, discovery.ignored, unmatched,
                    request.feedback_base, len(discovery.submissions) - len(results),
-                   similarity=similarity["similarity"].name if similarity else "")
+                   similarity=similarity["similarity"].name if similarity else "",
+                   student_view=None if request.reveal else assignment)
     files = {**write_outputs(request.out, results, info), **similarity}
     outcome = BulkOutcome(tuple(sorted(results, key=lambda r: r.student.key)), files, complete,
                           time.monotonic() - started, discovery, unmatched, problem)

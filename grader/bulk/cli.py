@@ -64,6 +64,10 @@ def bulk_parser() -> argparse.ArgumentParser:
                         help="output folder (reports, summary, gradebook, cache)")
     parser.add_argument("--workers", "-j", type=int, default=os.cpu_count() or 1,
                         help="warm workers grading at once (default: cores, %(default)s)")
+    parser.add_argument("--reveal", action="store_true",
+                        help="students' reports show everything: the hidden sets' arguments and "
+                             "values, the reference's layers (e.g. after the deadline); by "
+                             "default they show what a student may see")
     parser.add_argument("--scheduler", metavar="ADDRESS", default="",
                         help="grade on this Dask scheduler (tcp://host:8786) instead of locally")
     parser.add_argument("--questions", "-q", default="",
@@ -142,7 +146,7 @@ def run_bulk(argv: list[str]) -> int:
         parser.error(str(exc))
     request = BulkRequest(args.input, args.out, options, args.workers, args.scheduler, manual,
                           args.cache, args.feedback_base, limits,
-                          similarity_settings(parser, args), tuple(args.given))
+                          similarity_settings(parser, args), tuple(args.given), args.reveal)
     progress: list[Progress] = []
 
     def started(total: int) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 
+from grader.assignment import Assignment
 from grader.bulk.results import GRADE_SCALE, NOTHING_GRADED, StudentResult
 from grader.bulk.summary import (
     CHART_HEIGHT,
@@ -26,6 +27,7 @@ from grader.bulk.summary import (
     median,
     question_stats,
 )
+from grader.disclosure import student_view
 from grader.model import PASSED, GradeReport
 from grader.render.json_report import render_json, write_atomically
 from grader.render.review import evidence_line
@@ -50,6 +52,7 @@ class RunInfo:
     feedback_base: str = ""  # URL prefix of the students' reports in the feedback links
     pending: int = 0  # submissions not graded yet (an interrupted run)
     similarity: str = ""  # the similarity page beside the summary, when written
+    student_view: Assignment | None = None  # students' reports in their view (None: --reveal)
 
 
 def html_renderer() -> HtmlRenderer | None:
@@ -66,10 +69,14 @@ def student_paths(result: StudentResult) -> tuple[str, str]:
     return f"{STUDENTS}/{result.student.key}.json", f"{STUDENTS}/{result.student.key}.html"
 
 
-def write_student(out: Path, result: StudentResult, render_html: HtmlRenderer | None) -> str:
-    """Write a student's JSON (and HTML) report; return the path the feedback should link to."""
+def write_student(out: Path, result: StudentResult, render_html: HtmlRenderer | None,
+                  view: Assignment | None = None) -> str:
+    """Write a student's JSON (and HTML) report, in the student's view of `view`'s lab unless
+    None; return the path the feedback should link to."""
     json_path, html_path = student_paths(result)
     report = result.shown_report()
+    if view is not None:
+        report = student_view(report, view)
     write_atomically(out / json_path, render_json(report), durable=True)
     if render_html is not None:
         try:
@@ -213,7 +220,8 @@ def write_outputs(out: Path, results: Sequence[StudentResult], info: RunInfo) ->
     """Write every output file; return their paths by kind."""
     render_html = html_renderer()
     ordered = sorted(results, key=lambda r: r.student.key)
-    links = {r.student.key: write_student(out, r, render_html) for r in ordered}
+    links = {r.student.key: write_student(out, r, render_html, info.student_view)
+             for r in ordered}
     files = {"summary": out / SUMMARY, "gradebook": out / GRADEBOOK, "otter": out / OTTER,
              "results": out / RESULTS}
     write_atomically(files["gradebook"], render_gradebook(ordered, links, info), durable=True)

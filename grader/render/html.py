@@ -160,7 +160,9 @@ def question_view(result: QuestionResult, lang: str) -> dict[str, Any]:
         "skipped": [c for c in checks if c["status"] == SKIPPED],
         "passed": passed,
         "passed_label": translate(lang, "html.passed_checks", count=len(passed)),
-        "layers": [{"label": s["label"], **records_table(s["expected"], s["actual"], str)}
+        "layers": [{"label": s["label"], "described": bool(s.get("described")),
+                    **records_table(s["actual"] if s.get("described") else s["expected"],
+                                    s["actual"], str)}
                    for s in result.attachments.get("layers", ())],
         "figure": figure_uri(result), "notes": list(result.notes), "output": result.output,
     }

@@ -14,7 +14,7 @@ from grader.model import (
     QuestionResult,
     clean_report,
 )
-from grader.render import distinct
+from grader.render import collapsed, distinct, same_mistake
 from grader.render.review import review_lines
 
 MAX_LINES_PER_QUESTION = 8
@@ -82,9 +82,10 @@ def render_layers(table: dict, lang: str, colour: bool) -> list[str]:
     columns = [c for c in LAYER_FIELDS if c in present]
     reference = translate(lang, "report.layers_reference")
     rows: list[tuple[str, list[str]]] = []
+    described = bool(table.get("described"))  # the reference's layers are not the student's to see
     for index in range(max(len(want), len(got))):
         mine = got[index] if index < len(got) else {}
-        theirs = want[index] if index < len(want) else {}
+        theirs = mine if described else (want[index] if index < len(want) else {})
         mark = "≠" if mine != theirs else " "
         rows.append((f"{mark}{index + 1}", [str(mine.get(c, "")) for c in columns]))
         if mine != theirs:
@@ -127,13 +128,15 @@ def render_checks(checks: list[CheckResult], indent: str, lang: str, colour: boo
                   limit: int = MAX_LINES_PER_QUESTION) -> list[str]:
     """Return a line per check (and its hint), at most `limit`, then how many more."""
     lines = []
-    for check in checks[:limit]:
-        lines.append(f"{indent}- {check.message}")
+    grouped = collapsed(checks, lambda c: same_mistake(c.id, c.expected, c.actual))
+    for check, others in grouped[:limit]:
+        also = f" {translate(lang, 'report.also', count=others)}" if others else ""
+        lines.append(f"{indent}- {check.message}{also}")
         if check.hint:
             lines.append(_paint(f"{indent}  " + translate(lang, "report.hint", hint=check.hint),
                                 DIM, colour))
-    if len(checks) > limit:
-        lines.append(f"{indent}{translate(lang, 'report.more', count=len(checks) - limit)}")
+    if len(grouped) > limit:
+        lines.append(f"{indent}{translate(lang, 'report.more', count=len(grouped) - limit)}")
     return lines
 
 

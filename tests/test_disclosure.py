@@ -1,0 +1,101 @@
+"""Feedback that teaches without telling (issue 23): what a student's report may show.
+
+Real gradings: a q4 mistake (the width is what q4 asks the student to find), the q3 64-units
+mistake (one mistake, said once), and a class where one student fails only a hidden set (its
+arguments and values never reach the student's report unless `--reveal`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from conftest import REFERENCE, ROOT, bulk_safety, namespaces_allowed
+
+pytestmark = pytest.mark.slow
+VARIANTS = ROOT / "tests" / "variants"
+HIDDEN = tomllib.loads((ROOT / "reference" / "td_keras_mlp" / "hidden_args.toml").read_text())
+WRONG_ON_OTHER_SHAPES = '''
+
+_wide = build_wide_mlp
+
+
+def build_wide_mlp(input_dim, n_classes):
+    """Right for the lab's two public calls only: one class too many for any other shape."""
+    return _wide(input_dim, n_classes if input_dim in (784, 20) else n_classes + 1)
+'''
+
+
+def grade(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run `grade` in a student's folder."""
+    return subprocess.run([sys.executable, "-m", "grader.cli", "--no-color", *args], cwd=folder,
+                          capture_output=True, text=True, timeout=900,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def variant(folder: Path, name: str) -> Path:
+    """A one-mistake submission (tests/variants) in its own folder, beside the reference."""
+    folder.mkdir()
+    shutil.copy(VARIANTS / name, folder / "td_keras.py")
+    shutil.copy(REFERENCE, folder / "td_keras_reference.py")
+    return folder
+
+
+@pytest.mark.skipif(not namespaces_allowed(), reason="instructor grading needs the sandbox")
+def test_a_q4_report_never_shows_the_width_of_the_reference(tmp_path: Path) -> None:
+    folder = variant(tmp_path / "student", "q4_64_units.py")
+    instructor = grade(folder, "q4", "--instructor", "--json", str(tmp_path / "i.json"))
+    table = json.loads((tmp_path / "i.json").read_text())["questions"][0]["attachments"]
+    width = table["layers"][0]["expected"][0]["units"]  # the reference's hidden layer
+    assert int(width) > 100, table
+    assert width in json.dumps(table), instructor.stdout  # the instructor sees it
+    student = grade(folder, "q4", "--json", str(tmp_path / "s.json"), "--html",
+                    str(tmp_path / "s.html"))
+    assert "expected within 5% of 134,794, got 50,890" in student.stdout  # the described target
+    for shown in (student.stdout, (tmp_path / "s.json").read_text(),
+                  (tmp_path / "s.html").read_text()):
+        assert width not in shown
+    page = (tmp_path / "s.html").read_text()
+    assert "<code class=\"verbatim\">64</code>" in page  # the student's own layers are shown
+
+
+def test_one_mistake_is_said_once(tmp_path: Path) -> None:
+    folder = variant(tmp_path / "student", "q3_64_units.py")
+    done = grade(folder, "q3")
+    said = [line for line in done.stdout.splitlines() if "expected 128, got 64" in line]
+    assert len(said) == 1, done.stdout
+    assert "the same in 7 more place(s)" in said[0]
+    assert "check_dense_attribute" not in done.stdout  # ids stay in the JSON
+
+
+@pytest.mark.skipif(not namespaces_allowed(), reason="grade bulk needs the sandbox")
+def test_a_hidden_case_is_named_but_never_shown_to_the_student(tmp_path: Path) -> None:
+    class_dir = tmp_path / "class"
+    (class_dir / "hana").mkdir(parents=True)
+    (class_dir / "hana" / "td_keras.py").write_text(REFERENCE.read_text() + WRONG_ON_OTHER_SHAPES)
+    arguments = HIDDEN["q4"][0]
+    secrets = [f"{k}={v}" for k, v in arguments.items()] + [f"expected {arguments['n_classes']}"]
+    reports = {}
+    for mode in ("student", "reveal"):
+        out = tmp_path / mode
+        done = subprocess.run(
+            [sys.executable, "-m", "grader.cli", "bulk", str(class_dir), "--out", str(out),
+             "--questions", "q4", "--workers", "1", "--lang", "en", "--no-similarity",
+             *(["--reveal"] if mode == "reveal" else []), *bulk_safety()],
+            cwd=ROOT, capture_output=True, text=True, timeout=900,
+            env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert done.returncode == 0, done.stdout + done.stderr
+        reports[mode] = ((out / "students" / "hana.json").read_text()
+                         + (out / "students" / "hana.html").read_text())
+    report = json.loads(reports["student"][:reports["student"].index("\n}") + 2])
+    q4 = report["questions"][0]
+    assert q4["score"] < q4["max_score"]
+    assert "A hidden case (your function called with other arguments) fails" in reports["student"]
+    assert not [s for s in secrets if s in reports["student"]], secrets
+    assert all(s in reports["reveal"] for s in secrets[:2])  # after the deadline, everything
