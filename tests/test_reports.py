@@ -24,6 +24,7 @@ from grader.cli import main as grade_main
 from grader.cli import write_reports
 from grader.messages import CATALOG
 from grader.model import FAILED, PASSED, GradeReport
+from grader.render import same_mistake
 from grader.render.github import render_annotations, render_job_summary
 from grader.render.gradescope import gradescope_results, render_gradescope
 from grader.render.html import render_html
@@ -111,15 +112,20 @@ def test_failing_html_shows_expected_against_got(reports) -> None:
     page = render_html(report)
     assert by_status(report) == {"q1": PASSED, "q4": FAILED, "q6": FAILED, "q7": FAILED,
                                  "q10": FAILED}
-    for check in (c for q in report.questions for c in q.checks if c.status == FAILED):
-        assert html.escape(check.message, quote=False) in page
+    for question in report.questions:  # every mistake is on the page, once
+        failed = [c for c in question.checks if c.status == FAILED]
+        mistakes: dict[str, object] = {}
+        for check in failed:  # the first place each mistake was seen
+            mistakes.setdefault(same_mistake(check.id, check.expected, check.actual), check)
+        for check in mistakes.values():
+            assert html.escape(check.message, quote=False) in page  # type: ignore[attr-defined]
     assert "Q4: parameter count — expected within 5% of 134,794, got 50,890." in page
     assert '<td class="diff"><code class="verbatim">134794</code></td>' in page
     assert '<td class="diff"><code class="verbatim">50890</code></td>' in page
     # the layer stacks side by side, the differing Dropout rates highlighted
     assert "<caption>Q7 (n_hidden=2)</caption>" in page
-    # the Dropout checks of both public sets (2 + 1 layers each), and the first set's stacks
-    assert page.count('<td class="diff"><code class="verbatim">0.5</code></td>') == 6 + 3
+    # the Dropout mistake once (its 6 places collapsed), and the first set's stacks
+    assert page.count('<td class="diff"><code class="verbatim">0.5</code></td>') == 1 + 3
     assert "q10" in {q.id for q in report.questions if "figure" in q.attachments}
     assert "Q10: legend — expected present, got missing." in page
 
@@ -138,12 +144,15 @@ def test_reports_show_criteria_with_points_and_their_failed_checks(reports) -> N
             '<span class="criterion-points">0/1</span>')
     assert head in section
     failed_part = section.split(head)[1].split('class="criterion ok"')[0]
-    assert failed_part.count('<li class="check failed">') == 6  # 3 Dropouts in each public set
+    # 3 Dropouts in each public set: one mistake, said once with where else it holds
+    assert failed_part.count('<li class="check failed">') == 1
     assert "expected 0.1, got 0.5." in failed_part
+    assert "the same in 5 more place(s)" in failed_part
     assert '<span class="criterion-points">0.25/0.25</span>' in section
     terminal = render_terminal(report)
     assert ("    ✗     0/1  Dropout of rate 0.1 after every hidden layer, none after the output\n"
-            "      - Q7 (n_hidden=2), Dropout after hidden layer 1: rate — expected 0.1, got 0.5.\n"
+            "      - Q7 (n_hidden=2), Dropout after hidden layer 1: rate — expected 0.1, got 0.5. "
+            "(the same in 5 more place(s): other layers or argument sets)\n"
             ) in terminal
     assert "    ✓ 0.25/0.25  The q3 architecture, that runs\n" in terminal
     root = ET.fromstring(render_junit(report).encode("utf-8"))

@@ -19,7 +19,7 @@ from grader.model import (
     QuestionResult,
     clean_report,
 )
-from grader.render import distinct
+from grader.render import collapsed, same_mistake
 from grader.render.review import review_lines
 from grader.render.templates import template_environment
 
@@ -99,7 +99,8 @@ def _record_cell(record: dict[str, Any], other: dict[str, Any], column: str,
 def check_view(check: Any) -> dict[str, Any]:
     """Describe one check for the template; failed ones get an expected-vs-got table."""
     view = {"id": check.id, "status": check.status, "message": check.message, "hint": check.hint,
-            "rows": [], "records": None}
+            "rows": [], "records": None, "also": "",
+            "mistake": same_mistake(check.id, check.expected, check.actual)}
     if check.status != FAILED or (check.expected is None and check.actual is None):
         return view
     if is_records(check.expected) or is_records(check.actual):
@@ -139,7 +140,13 @@ def criterion_view(criterion: CriterionResult, checks: dict[str, dict[str, Any]]
             "score": points(criterion.score), "points": points(criterion.points),
             "tone": "ok" if criterion.passed else "bad", "mark": "✓" if criterion.passed else "✗",
             "summary": summary,
-            "failed": distinct(failed, lambda c: c["message"]) or unchecked[:1]}
+            "failed": said_once(failed, lang) or unchecked[:1]}
+
+
+def said_once(failed: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """Keep one view per mistake, saying in how many more places it was seen."""
+    return [{**view, "also": translate(lang, "report.also", count=others) if others else ""}
+            for view, others in collapsed(failed, lambda c: c["mistake"])]
 
 
 def question_view(result: QuestionResult, lang: str) -> dict[str, Any]:
@@ -154,7 +161,7 @@ def question_view(result: QuestionResult, lang: str) -> dict[str, Any]:
         "message": result.message, "frames": frames_view(result, lang),
         "checks_label": translate(lang, "html.checks", passed=len(passed), total=len(checks))
         if checks else "",
-        "failed": [c for c in checks if c["status"] == FAILED],
+        "failed": said_once([c for c in checks if c["status"] == FAILED], lang),
         "criteria": [criterion_view(c, {v["id"]: v for v in checks}, lang)
                      for c in result.criteria],
         "skipped": [c for c in checks if c["status"] == SKIPPED],
