@@ -4,7 +4,6 @@ the lab's reference solution, and every hint is written in both languages. Pure.
 from __future__ import annotations
 
 import ast
-import importlib
 import re
 from pathlib import Path
 
@@ -21,7 +20,7 @@ REFERENCES = {"td_keras_mlp": ROOT / "reference" / "td_keras_mlp" / "td_keras.py
 
 def hints(name: str) -> dict[str, dict[str, str]]:
     """The hints a student of this lab can read: the engine's and the lab's, by language."""
-    lab = importlib.import_module(find_plugin(name).messages_module).MESSAGES
+    lab = engine.assignment_messages(find_plugin(name).messages_module)
     found: dict[str, dict[str, str]] = {}
     for lang in ("en", "fr"):
         catalogue = {**engine.CATALOG[lang], **lab.get(lang, {})}
