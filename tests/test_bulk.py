@@ -31,7 +31,7 @@ from grader.bulk.manual import ManualError, assign_manual, load_manual
 from grader.bulk.progress import Progress
 from grader.bulk.results import StudentResult
 from grader.bulk.summary import histogram, question_stats
-from grader.model import CheckResult, GradeReport, QuestionResult
+from grader.model import CheckResult, CriterionResult, GradeReport, QuestionResult
 from grader.render.json_report import load_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -581,3 +581,33 @@ def test_frequent_mistakes_count_students_not_layers() -> None:
         ("Q3 (n_hidden=1), layer 1 (Dense): units — expected 128, got 64.", 2),  # the first seen
         ("not implemented yet", 1),
     )
+
+
+def test_the_summary_counts_criteria_partial_credit_and_one_cause_once() -> None:
+    """Per criterion as well as per question; partial credit apart from zero; a mistake seen on
+    a public and a hidden set is one student's one mistake."""
+    def student(key: str, units: int, compiled: bool) -> StudentResult:
+        where = ("build=1,layer=1", "set=hidden-1,build=1,layer=1")
+        checks = tuple(CheckResult(f"q3.check_dense_attribute[{w},attribute=units]",
+                                   "passed" if units == 128 else "failed",
+                                   f"units — expected 128, got {units}.") for w in where)
+        checks += (CheckResult("q3.check_loss[build=1]", "passed" if compiled else "failed",
+                               "loss"),)
+        criteria = (CriterionResult("architecture", "128 ReLU units", 0.75,
+                                    0.75 if units == 128 else 0.0, True, tuple(c.id for c in checks[:2])),
+                    CriterionResult("compiled", "Compiled", 0.75, 0.75 if compiled else 0.0,
+                                    False, (checks[2].id,)))
+        score = sum(c.score for c in criteria)
+        question = QuestionResult("q3", "MLPs", score, 1.5,
+                                  "passed" if score == 1.5 else "failed", checks,
+                                  criteria=criteria)
+        report = GradeReport("td_keras_mlp", "td_keras.py", score, 1.5, (question,))
+        return StudentResult(Student(key, key), report, "graded")
+
+    results = [student("a", 128, True), student("b", 64, True), student("c", 64, False)]
+    (stats,) = question_stats(results)
+    assert (stats.passed, stats.partial, stats.graded) == (1, 1, 3)  # b partial, c nothing
+    assert [(c.id, c.passed, c.graded) for c in stats.criteria] == [("architecture", 1, 3),
+                                                                    ("compiled", 2, 3)]
+    assert [(m, n) for m, n in stats.failures if "units" in m] == [
+        ("units — expected 128, got 64.", 2)]  # once per student, not once per argument set

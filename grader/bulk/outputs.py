@@ -28,7 +28,7 @@ from grader.bulk.summary import (
     question_stats,
 )
 from grader.disclosure import student_view
-from grader.model import PASSED, GradeReport
+from grader.model import PASSED, GradeReport, QuestionResult
 from grader.render.json_report import render_json, write_atomically
 from grader.render.review import evidence_line
 from grader.render.templates import templates_dir
@@ -137,6 +137,15 @@ def render_otter_csv(results: Sequence[StudentResult]) -> str:
     return buffer.getvalue()
 
 
+def mark(question: QuestionResult) -> tuple[str, str]:
+    """A student's mark for a question in the summary: passed, partial credit, or nothing."""
+    if question.status == PASSED:
+        return "✓", "passed"
+    if question.score > 0:
+        return "◐", "partial"
+    return "✗", str(question.status)
+
+
 def review_cell(report: GradeReport) -> str:
     """Return the first finding and how many more, "" when nothing needs review."""
     if not report.review:
@@ -187,7 +196,7 @@ def summary_context(results: Sequence[StudentResult], links: dict[str, str], inf
              "grade": f"{r.grade:.2f}", "score": _points(r.report.score),
              "max_score": _points(r.report.max_score), "manual": _points(r.manual_total),
              "state": r.state, "link": links[r.student.key],
-             "marks": [("✓" if q.status == PASSED else "✗", q.status) for q in r.report.questions],
+             "marks": [mark(q) for q in r.report.questions],
              "notes": [n for n in (reason(r), *r.notes) if n],
              "review": bool(r.report.review)} for r in results]
     review = [{"name": r.student.name, "link": links[r.student.key],
@@ -201,7 +210,11 @@ def summary_context(results: Sequence[StudentResult], links: dict[str, str], inf
         "questions": [{"id": s.id, "title": s.title, "max_score": _points(s.max_score),
                        "graded": s.graded, "passed": s.passed, "rate": f"{s.pass_rate:.0%}",
                        "rate_width": round(100 * s.pass_rate), "mean": _points(s.mean_score),
-                       "failures": s.failures} for s in stats],
+                       "failures": s.failures, "partial": s.partial,
+                       "zero": s.graded - s.passed - s.partial,
+                       "criteria": [{"title": c.title, "points": _points(c.points),
+                                     "rate": f"{c.pass_rate:.0%}", "passed": c.passed,
+                                     "graded": c.graded} for c in s.criteria]} for s in stats],
         "rows": rows,
         "review": review,
         "question_ids": [s.id for s in stats],

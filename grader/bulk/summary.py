@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from grader.bulk.results import GRADE_SCALE, NOTHING_GRADED, StudentResult
-from grader.model import FAILED, PASSED
+from grader.model import FAILED, PASSED, QuestionResult
 
 BINS = 10  # histogram bars over 0–20: [0, 2), [2, 4), …, [18, 20]
 TOP_FAILURES = 5
-POSITION = re.compile(r"(?<=[\[,])(build|layer)=[^,\]]*,?")  # where a check looked, not what
+POSITION = re.compile(r"(?<=[\[,])(set|build|layer|index)=[^,\]]*,?")  # where a check looked
 CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 420, 160, 24
 
 
@@ -29,6 +29,22 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class CriterionStats:
+    """How the class did on one criterion of a question."""
+
+    id: str
+    title: str
+    points: float
+    graded: int
+    passed: int
+
+    @property
+    def pass_rate(self) -> float:
+        """Return the share of students with a submission who earned the criterion."""
+        return self.passed / self.graded if self.graded else 0.0
+
+
+@dataclass(frozen=True)
 class QuestionStats:
     """How the class did on one question."""
 
@@ -39,6 +55,8 @@ class QuestionStats:
     passed: int
     mean_score: float
     failures: tuple[tuple[str, int], ...]  # most frequent failure messages and their counts
+    partial: int = 0  # students with some of the points but not all
+    criteria: tuple[CriterionStats, ...] = ()
 
     @property
     def pass_rate(self) -> float:
@@ -97,9 +115,24 @@ def question_stats(results: Sequence[StudentResult]) -> tuple[QuestionStats, ...
         ranked = sorted(counts.items(), key=lambda item: (-item[1], example[item[0]]))
         frequent = [(example[kind], count) for kind, count in ranked[:TOP_FAILURES]]
         mean = sum(q.score for q in outcomes) / len(outcomes) if outcomes else 0.0
+        partial = sum(1 for q in outcomes if 0 < q.score < q.max_score)
         stats.append(QuestionStats(question.id, question.title, question.max_score, len(outcomes),
                                    sum(1 for q in outcomes if q.status == PASSED), round(mean, 2),
-                                   tuple(frequent)))
+                                   tuple(frequent), partial,
+                                   criterion_stats(next((q for q in outcomes if q.criteria),
+                                                        question), outcomes)))
+    return tuple(stats)
+
+
+def criterion_stats(question: QuestionResult, outcomes: Sequence[QuestionResult]
+                    ) -> tuple[CriterionStats, ...]:
+    """Each criterion of a question: how many students earned it (a student whose question
+    could not be judged, e.g. it raised, earned none)."""
+    stats = []
+    for criterion in question.criteria:
+        earned = sum(1 for q in outcomes for c in q.criteria if c.id == criterion.id and c.passed)
+        stats.append(CriterionStats(criterion.id, criterion.title, criterion.points,
+                                    len(outcomes), earned))
     return tuple(stats)
 
 
