@@ -611,3 +611,17 @@ def test_the_summary_counts_criteria_partial_credit_and_one_cause_once() -> None
                                                                     ("compiled", 2, 3)]
     assert [(m, n) for m, n in stats.failures if "units" in m] == [
         ("units — expected 128, got 64.", 2)]  # once per student, not once per argument set
+
+
+def test_progress_is_shown_from_the_start_and_moves_while_nobody_finishes() -> None:
+    """Without a terminal, a line at once and then every interval, before any student is done."""
+    stream = io.StringIO()
+    progress = Progress(5, stream, live=False, interval=0.2)
+    progress.start()
+    time.sleep(0.7)
+    progress.close()
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("0/5   0% 0:00 elapsed, ETA …"), lines
+    assert len(lines) >= 3 and all(line.startswith("0/5") for line in lines), lines
+    progress.close()  # closing twice is harmless
+    assert stream.getvalue().splitlines() == lines  # nothing after close

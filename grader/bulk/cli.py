@@ -151,6 +151,7 @@ def run_bulk(argv: list[str]) -> int:
 
     def started(total: int) -> None:
         progress.append(Progress(total, sys.stderr, sys.stderr.isatty()))
+        progress[0].start()
 
     def finished(result: StudentResult, graded: bool) -> None:
         progress[0].advance(f"{result.student.key}: {result.grade:.2f}/20 ({result.state})",
@@ -159,6 +160,8 @@ def run_bulk(argv: list[str]) -> int:
     try:
         outcome = grade_class(request, assignment, finished, started)
     except (InputError, InstructorModeError) as exc:
+        for bar in progress:  # stop the redraws before the message
+            bar.close()
         print(f"grade bulk: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BulkInterrupted as stop:
@@ -169,9 +172,13 @@ def run_bulk(argv: list[str]) -> int:
               file=sys.stderr)
         return EXIT_INTERRUPTED
     except KeyboardInterrupt:  # before grading started: nothing to keep
+        for bar in progress:  # stop the redraws before the message
+            bar.close()
         print("grade bulk: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as exc:  # e.g. the Dask scheduler cannot be reached
+        for bar in progress:  # stop the redraws before the message
+            bar.close()
         print(f"grade bulk: {exc}", file=sys.stderr)
         return EXIT_GRADER_ERROR
     for bar in progress:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import TextIO
 
 BAR_WIDTH = 30
 LINE_INTERVAL = 10.0  # seconds between progress lines when stderr is not a terminal
+LIVE_INTERVAL = 1.0  # seconds between redraws of the bar on a terminal
 
 
 def format_duration(seconds: float) -> str:
@@ -30,6 +32,22 @@ class Progress:
         self.graded = 0
         self.started = time.monotonic()
         self.last_line = self.started
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.ticker: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Show progress now, then keep it moving while nobody finishes (the elapsed time, the
+        estimate): redrawn every second on a terminal, a line every `interval` otherwise."""
+        self._show("", force=True)
+        period = LIVE_INTERVAL if self.live else self.interval
+        self.ticker = threading.Thread(target=self._tick, args=(period,), daemon=True)
+        self.ticker.start()
+
+    def _tick(self, period: float) -> None:
+        """Redraw until closed."""
+        while not self.stopped.wait(period):
+            self._show("", force=True)
 
     def eta(self) -> float | None:
         """Estimate the seconds left from the rate of grading so far."""
@@ -52,19 +70,33 @@ class Progress:
 
     def advance(self, label: str, graded: bool) -> None:
         """Count one finished submission (graded now, or not) and show progress."""
-        self.done += 1
-        self.graded += int(graded)
-        now = time.monotonic()
-        if self.live:
-            self.stream.write("\r\033[K" + self.text(label))
-            self.stream.flush()
-        elif now - self.last_line >= self.interval or self.done == self.total:
-            self.last_line = now
-            self.stream.write(self.text(label) + "\n")
+        with self.lock:
+            self.done += 1
+            self.graded += int(graded)
+        self._show(label, force=self.done == self.total)
+
+    def _show(self, label: str, force: bool = False) -> None:
+        """Write the progress: the bar in place on a terminal, a line otherwise (not more often
+        than every `interval` unless forced)."""
+        with self.lock:
+            if self.stopped.is_set():
+                return
+            now = time.monotonic()
+            if self.live:
+                self.stream.write("\r\033[K" + self.text(label))
+            elif force or now - self.last_line >= self.interval:
+                self.last_line = now
+                self.stream.write(self.text(label) + "\n")
             self.stream.flush()
 
     def close(self) -> None:
-        """End the live line."""
-        if self.live:
-            self.stream.write("\n")
-            self.stream.flush()
+        """Stop the redraws and end the live line (once)."""
+        with self.lock:
+            if self.stopped.is_set():
+                return
+            self.stopped.set()
+            if self.live:
+                self.stream.write("\n")
+                self.stream.flush()
+        if self.ticker is not None:
+            self.ticker.join()
