@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from grader.api import GradeOptions, grade  # noqa: E402
+from grader.assignment import load_assignment  # noqa: E402
+from grader.disclosure import student_view  # noqa: E402
 from grader.render.html import render_html  # noqa: E402
 
 REFERENCE = ROOT / "reference" / "td_keras_mlp" / "td_keras.py"
@@ -63,7 +65,8 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temporary:
         folder = failing_submission(Path(temporary))
-        report = grade(folder, GradeOptions(questions=QUESTIONS, lang=args.lang))
+        report = student_view(grade(folder, GradeOptions(questions=QUESTIONS, lang=args.lang)),
+                              load_assignment("td_keras_mlp"))  # what the student reads
         page = folder / "report.html"
         page.write_text(render_html(report), encoding="utf-8")
         screenshot(page, folder / "full.png")
