@@ -210,6 +210,8 @@ def grade_observed(submission: Path, options: GradeOptions | None = None,
                         round(time.monotonic() - started, 2), scan_folder(file))
     if stream is not None:  # what was not said yet (none, normally), still in the lab's order
         on_result = stream.rest
+    elif imported.status != Status.OK:  # nothing ran: the report is said whole, its note first
+        on_result = None
     return judge_submission(plan, file, observed, options, on_result), observed
 
 
@@ -271,15 +273,12 @@ def judge_submission(plan: Plan, file: Path, observed: Observed, options: GradeO
     machine = machine_notes([observed.imported, *observed.questions.values()], options.lang)
     imported = _without_machine_notes(observed.imported)
     broken = broken_functions(imported.data) if imported.status == Status.OK else {}
-    results = []
-    for question in plan.questions:
-        result = judge_one(plan, question, observed.questions.get(question.id), imported, broken,
-                           options.lang)
-        results.append(result)
-        if on_result is not None:
-            on_result(result)
+    results = [judge_one(plan, question, observed.questions.get(question.id), imported, broken,
+                         options.lang) for question in plan.questions]
     report = _report(assignment, file, results, imported, plan.expected, options,
                      observed.duration, machine)
+    for result in report.questions if on_result is not None else ():
+        on_result(result)  # as the report says them (a failed import shortens each line)
     return replace(report, review=observed.review())
 
 
