@@ -9,9 +9,16 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from grader.api import GradeOptions, Observed, grade_observed, preload_modules, selected_questions
+from grader.api import (
+    GradeOptions,
+    Observed,
+    grade_observed,
+    preload_modules,
+    scan_folder,
+    selected_questions,
+)
 from grader.assignment import Assignment
 from grader.bulk.inputs import Submission
 from grader.bulk.results import grader_error_report
@@ -45,8 +52,11 @@ class Batch:
     def failure(self, task: Task, detail: str) -> GradeReport:
         """The report of a task the grader failed on."""
         questions = selected_questions(self.assignment, self.options.questions)
-        return grader_error_report(self.assignment, questions, str(task.submission.file),
-                                   detail, self.options.lang)
+        report = grader_error_report(self.assignment, questions, str(task.submission.file),
+                                     detail, self.options.lang)
+        if task.submission.file is None:
+            return report
+        return replace(report, review=scan_folder(task.submission.file))  # read, not run
 
 
 Store = Callable[[Task, GradeReport, "Observed | None"], None]  # None: the grader failed
