@@ -154,6 +154,8 @@ def read_cells(path: Path) -> list[Cell]:
     except ValueError as exc:
         detail = f"{exc.msg}, line {exc.lineno}, column {exc.colno}"
         raise NotebookError("notebook.not_json", name=name, detail=detail) from None
+    except RecursionError:  # a file nested deeper than any notebook: never the reader's crash
+        raise NotebookError("notebook.not_json", name=name, detail="nested too deeply") from None
     try:
         if not (isinstance(book, dict) and book.get("nbformat") == 4):
             book = _converted(text)

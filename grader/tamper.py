@@ -15,6 +15,7 @@ from pathlib import Path
 from grader.model import Evidence
 
 MAX_SCANNED_BYTES = 2 * 1024 * 1024  # a file larger than this is scanned up to here
+MAX_SCANNED_TOTAL = 8 * 1024 * 1024  # per submission: one student's files cannot slow the class
 MAX_EVIDENCE = 20  # per submission: enough to decide, short enough to read
 GRADER_PACKAGES = ("grader", "reference", "td_keras_grader")
 ALLOWED_GRADER_MODULES = ("grader", "grader.jupyter")  # %load_ext grader, grade() in a notebook
@@ -30,8 +31,13 @@ SUSPECT_PATHS = ("/proc", "hidden_args", "/grader/", "site-packages/grader", "re
 def scan_submission(files: list[tuple[str, Path]]) -> tuple[Evidence, ...]:
     """Scan the submission's Python files and notebooks; `files` are (name shown, real path)."""
     found: list[Evidence] = []
+    budget = MAX_SCANNED_TOTAL
     for name, path in files:
-        if path.suffix not in (".py", ".ipynb"):
+        if path.suffix not in (".py", ".ipynb") or budget <= 0:
+            continue
+        try:
+            budget -= min(path.stat().st_size, MAX_SCANNED_BYTES)
+        except OSError:
             continue
         for evidence in scan_file(name, path):
             found.append(evidence)
@@ -73,7 +79,7 @@ def scan_source(text: str, where: str) -> Iterator[Evidence]:
     """Yield what one Python source does that an answer to the lab never needs."""
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # the parser's own limits
         return
     for node in ast.walk(tree):  # breadth first, iterative: any depth of nesting
         finding = _finding(node)

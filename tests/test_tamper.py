@@ -154,3 +154,19 @@ def test_grade_sees_both_halves_and_the_grade_is_unchanged(tmp_path: Path) -> No
     assert {("low-level", "static"), ("low-level", "run"), ("grader-files", "run"),
             ("dynamic-code", "run")} <= seen, report["review"]
     assert "Needs review" in done.stdout
+
+
+def test_a_hostile_file_cannot_stop_or_slow_the_scan(tmp_path: Path) -> None:
+    """Nesting past the parsers' limits is read as nothing; the scan reads at most 8 MB."""
+    deep_notebook = tmp_path / "td_keras.ipynb"
+    deep_notebook.write_text('{"cells": ' + "[" * 100_000 + "]" * 100_000 + ', "nbformat": 4}')
+    deep_source = tmp_path / "deep.py"
+    deep_source.write_text("x = " + "(" * 200_000 + "1" + ")" * 200_000 + "\n")
+    assert scan_submission([("td_keras.ipynb", deep_notebook), ("deep.py", deep_source)]) == ()
+    filler = tmp_path / "filler.py"
+    filler.write_text("x = 1\n" * 400_000)  # 2.4 MB of honest code, read up to 2 MB
+    late = tmp_path / "late.py"
+    late.write_text("import ctypes\n")
+    files = [(f"f{i}.py", filler) for i in range(4)] + [("late.py", late)]
+    assert scan_submission(files) == ()  # past the budget: not read
+    assert [e.file for e in scan_submission(files[:1] + files[-1:])] == ["late.py"]
