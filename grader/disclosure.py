@@ -7,7 +7,9 @@ as judged. The student's view (`grade`, `%grade`, the per-student reports of `gr
   targets ("within 5% of the parameter count of build_mlp(…, 3)");
 - a hidden argument set is "a hidden case with other arguments" plus the property that failed:
   never its arguments, expected or actual values; a hidden failure of a check that also failed
-  on a public set is the same mistake, said once (by the public one).
+  on a public set is the same mistake, said once (by the public one); what the student's code
+  printed, and the text and call of an exception it raised, are not shown once a hidden set ran
+  (they may hold its arguments): the exception's kind and the student's own lines are.
 """
 
 from __future__ import annotations
@@ -48,10 +50,18 @@ def _question_view(result: QuestionResult, disclose: str, lang: str) -> Question
                    if HIDDEN_MARK in c.id else c for c in result.checks
                    if not (HIDDEN_MARK in c.id and c.status == FAILED
                            and same_mistake(c.id, None, None) in public_failures))
-    message = result.message
+    message, failure, notes = result.message, result.failure, result.notes
     if any(c.message == message for c in result.checks if HIDDEN_MARK in c.id):
-        message = next(c.message for c in checks if HIDDEN_MARK in c.id)
-    return replace(result, attachments=attachments, checks=checks, message=message)
+        message = next((c.message for c in checks if HIDDEN_MARK in c.id), "")
+    if result.hidden_failure and failure is not None:  # its text and call hold the arguments
+        said = translate(lang, "disclosure.hidden_raised", kind=failure.type)
+        message = said if message == result.message else message
+        failure = replace(failure, message=said, where="")
+    output = result.output
+    if result.hidden_run and output:  # printed while it ran with the hidden arguments too
+        output, notes = "", (*notes, translate(lang, "disclosure.output_hidden"))
+    return replace(result, attachments=attachments, checks=checks, message=message,
+                   failure=failure, notes=notes, output=output)
 
 
 def _hidden_check(check: CheckResult, what: str, lang: str) -> CheckResult:

@@ -156,11 +156,13 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
     notes = tuple(dict.fromkeys(n for s in sets for n in observation_notes(
         rubric, actual[s.id], lang, messages, problems[s.id] is None)))
     base = {"id": question.id, "title": question.title(lang), "max_score": question.points,
-            "notes": notes, "output": first.output, "duration": round(first.duration, 3)}
+            "notes": notes, "output": first.output, "duration": round(first.duration, 3),
+            "hidden_run": any(s.hidden for s in sets)}
     if all(actual[s.id].status != Status.OK for s in sets):
         status = first.status if first.status in STUDENT_FAULTS else GRADER_ERROR
         return QuestionResult(score=0.0, status=status, failure=first.failure,
-                              message=failure_message(status, first.failure, lang), **base)
+                              message=failure_message(status, first.failure, lang),
+                              hidden_failure=sets[0].hidden, **base)
     if any(expected.get(s.id) is None or expected[s.id].status != Status.OK for s in sets):
         return QuestionResult(score=0.0, status=GRADER_ERROR, **base,
                               message=translate(lang, "q.grader_error"),
@@ -168,7 +170,7 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
                                               "no reference observation for this question"))
     checks: list[CheckResult] = []
     attachments: dict = {}
-    message, failure = "", None
+    message, failure, hidden_failure = "", None, False
     for arg_set in sets:
         want, got = expected[arg_set.id].data, actual[arg_set.id]
         problem = problems[arg_set.id]
@@ -188,7 +190,8 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
         set_checks = failed_set_checks(rubric, question.id, want, arg_set, said, lang)
         checks += set_checks
         message = message or (set_checks[0].message if set_checks else said)
-        failure = failure or got.failure
+        if failure is None:
+            failure, hidden_failure = got.failure, arg_set.hidden
     try:
         criteria = score_criteria(question, checks, lang)
     except CriteriaError as exc:  # assignment.toml does not fit the checks: the grader's fault
@@ -198,7 +201,8 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
     passed = all(c.status == PASSED for c in checks)
     return QuestionResult(score=question_score(criteria), status=PASSED if passed else FAILED,
                           checks=tuple(checks), criteria=criteria, attachments=attachments,
-                          message=message, failure=failure, **base)
+                          message=message, failure=failure, hidden_failure=hidden_failure,
+                          **base)
 
 
 def _trusted(observation: Observation, reference: Observation | None,

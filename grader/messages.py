@@ -646,6 +646,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "A hidden case (your function called with other arguments) fails: {what}. Make it work for any arguments, not just the lab's own call.",
         "fr": "Un cas caché (votre fonction appelée avec d'autres arguments) échoue : {what}. Faites-la marcher pour tous les arguments, pas seulement pour l'appel de l'énoncé.",
     },
+    "disclosure.hidden_raised": {
+        "en": "With other arguments (a hidden case) your function raised {kind}: make it work for any arguments, not just the lab's own call.",
+        "fr": "Avec d'autres arguments (un cas caché), votre fonction a levé {kind} : faites-la marcher pour tous les arguments, pas seulement pour l'appel de l'énoncé.",
+    },
+    "disclosure.output_hidden": {
+        "en": "What your code printed is not shown: it also ran with hidden arguments. Run it yourself to see its output.",
+        "fr": "Ce que votre code a affiché n'est pas montré : il a aussi tourné avec des arguments cachés. Lancez-le vous-même pour voir sa sortie.",
+    },
     "disclosure.hidden_passed": {
         "en": "A hidden case (other arguments): {what} — passed.",
         "fr": "Un cas caché (d'autres arguments) : {what} — réussi.",

@@ -178,6 +178,9 @@ class QuestionResult:
     criteria: tuple[CriterionResult, ...] = ()
     """How the score was made: the question's criteria, each with its checks (empty when the
     question could not be judged)."""
+    hidden_run: bool = False  # a hidden argument set was run: the output and a failure may hold
+    # its arguments (the student's view hides them, grader/disclosure.py)
+    hidden_failure: bool = False  # `failure` happened with a hidden argument set
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,19 @@ def build_wide_mlp(input_dim, n_classes):
     return _wide(input_dim, n_classes if input_dim in (784, 20) else n_classes + 1)
 '''
 
+PRINTS_AND_RAISES = '''
+
+_wide = build_wide_mlp
+
+
+def build_wide_mlp(input_dim, n_classes):
+    """Prints its arguments, and raises with them for any shape but the lab's two calls."""
+    print("PRINTED", f"input_dim={input_dim}", f"n_classes={n_classes}")
+    if input_dim not in (784, 20):
+        raise ValueError(f"no input_dim={input_dim}, n_classes={n_classes}")
+    return _wide(input_dim, n_classes)
+'''
+
 
 def grade(folder: Path, *args: str) -> subprocess.CompletedProcess:
     """Run `grade` in a student's folder."""
@@ -79,6 +92,8 @@ def test_a_hidden_case_is_named_but_never_shown_to_the_student(tmp_path: Path) -
     class_dir = tmp_path / "class"
     (class_dir / "hana").mkdir(parents=True)
     (class_dir / "hana" / "td_keras.py").write_text(REFERENCE.read_text() + WRONG_ON_OTHER_SHAPES)
+    (class_dir / "ines").mkdir()  # her own print and exception would carry the arguments
+    (class_dir / "ines" / "td_keras.py").write_text(REFERENCE.read_text() + PRINTS_AND_RAISES)
     arguments = HIDDEN["q4"][0]
     secrets = [f"{k}={v}" for k, v in arguments.items()] + [f"expected {arguments['n_classes']}"]
     reports = {}
@@ -91,11 +106,15 @@ def test_a_hidden_case_is_named_but_never_shown_to_the_student(tmp_path: Path) -
             cwd=ROOT, capture_output=True, text=True, timeout=900,
             env={**os.environ, "PYTHONPATH": str(ROOT)})
         assert done.returncode == 0, done.stdout + done.stderr
-        reports[mode] = ((out / "students" / "hana.json").read_text()
-                         + (out / "students" / "hana.html").read_text())
-    report = json.loads(reports["student"][:reports["student"].index("\n}") + 2])
-    q4 = report["questions"][0]
+        for name in ("hana", "ines"):
+            reports[mode, name] = ((out / "students" / f"{name}.json").read_text()
+                                   + (out / "students" / f"{name}.html").read_text())
+    hana, ines = reports["student", "hana"], reports["student", "ines"]
+    q4 = json.loads(hana[:hana.index("\n}") + 2])["questions"][0]
     assert q4["score"] < q4["max_score"]
-    assert "A hidden case (your function called with other arguments) fails" in reports["student"]
-    assert not [s for s in secrets if s in reports["student"]], secrets
-    assert all(s in reports["reveal"] for s in secrets[:2])  # after the deadline, everything
+    assert "A hidden case (your function called with other arguments) fails" in hana
+    assert "your function raised ValueError" in ines
+    assert "PRINTED" not in ines  # her output ran with the hidden arguments too
+    for name, shown in (("hana", hana), ("ines", ines)):
+        assert not [s for s in secrets if s in shown], (name, secrets)
+        assert all(s in reports["reveal", name] for s in secrets[:2])  # after the deadline
