@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from grader.model import Evidence
+from grader.observe.audit import ALLOWED_IMPORTS, GRADER_PACKAGES
 
 MAX_SCANNED_BYTES = 2 * 1024 * 1024  # a file larger than this is scanned up to here
 MAX_SCANNED_TOTAL = 8 * 1024 * 1024  # per submission: one student's files cannot slow the class
 MAX_EVIDENCE = 20  # per submission: enough to decide, short enough to read
-GRADER_PACKAGES = ("grader", "reference", "td_keras_grader")
-ALLOWED_GRADER_MODULES = ("grader", "grader.jupyter")  # %load_ext grader, grade() in a notebook
 LOW_LEVEL_MODULES = ("ctypes", "cffi", "_ctypes", "marshal", "_posixsubprocess")
 DYNAMIC_CODE = ("exec", "eval", "compile", "__import__")
 INTROSPECTION = {("sys", "_getframe"), ("sys", "addaudithook"), ("sys", "settrace"),
@@ -117,7 +116,7 @@ def _finding(node: ast.AST) -> tuple[str, str] | None:
 def _imported(module: str) -> tuple[str, str] | None:
     """Return the finding for importing `module`, if it is the grader's or a low-level one."""
     top = module.split(".")[0]
-    if top in GRADER_PACKAGES and module not in ALLOWED_GRADER_MODULES:
+    if top in GRADER_PACKAGES and module not in ALLOWED_IMPORTS:
         return "grader", f"import {module}"
     if top in LOW_LEVEL_MODULES:
         return "low-level", f"import {module}"

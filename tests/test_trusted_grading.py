@@ -392,11 +392,12 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def run_bulk(class_dir: Path, out: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+def run_bulk(class_dir: Path, out: Path, env: dict[str, str],
+             *extra: str) -> subprocess.CompletedProcess:
     """Grade the class on one shared warm worker, as an instructor would."""
     return subprocess.run(
         [sys.executable, "-m", "grader.cli", "bulk", str(class_dir), "--out", str(out),
-         "--questions", QUESTIONS, "--workers", "1", "--lang", "en"],
+         "--questions", QUESTIONS, "--workers", "1", "--lang", "en", *extra],
         cwd=ROOT, env=env, text=True, capture_output=True, timeout=RUN_TIMEOUT)
 
 
@@ -407,7 +408,8 @@ def reports(out: Path) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """Grade the class twice (the second time from the cache); keep both runs' reports."""
+    """Grade the class twice (the second time from the cache, with --reveal: the instructor's
+    view, which shows what a student printed once a hidden set ran); keep both runs' reports."""
     root = tmp_path_factory.mktemp("trusted")
     out, xdg = root / "out", root / "xdg-cache"
     paths = {"class_dir": str(root / "class"), "out": str(out), "xdg": str(xdg),
@@ -421,7 +423,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
     first = run_bulk(class_dir, out, env)
     first_reports = reports(out)
     cache_before = {p: digest(p) for p in (xdg / "td-keras-grader").rglob("*.json")}
-    second = run_bulk(class_dir, out, env)
+    second = run_bulk(class_dir, out, env, "--reveal")  # what each student printed, in full
     return {"first": first, "second": second, "reports": first_reports,
             "again": reports(out), "before": before, "class_dir": class_dir, "out": out,
             "xdg": xdg, "cache_before": cache_before}
@@ -439,7 +441,8 @@ def score(report: dict) -> float:
 
 
 def output(report: dict) -> str:
-    """Everything the student's code printed, all questions together."""
+    """Everything the student's code printed, all questions together (read it in a --reveal run:
+    the student's view hides it once a hidden set ran)."""
     return "\n".join(q["output"] for q in report["questions"])
 
 
@@ -520,7 +523,7 @@ def test_hard_coded_dimensions_lose_points(graded: dict) -> None:
 
 
 def test_the_channel_carries_nothing_foreign(graded: dict) -> None:
-    printed = output(graded["reports"]["write-every-descriptor"])
+    printed = output(graded["again"]["write-every-descriptor"])
     reached = [line for line in printed.splitlines() if line.startswith("REACHED")]
     assert reached, printed
     for line in reached:  # the question's own files (its fault dump), its own reply pipe and
@@ -534,16 +537,16 @@ def test_the_channel_carries_nothing_foreign(graded: dict) -> None:
 
 
 def test_nothing_outside_the_submission_is_seen_or_changed(graded: dict) -> None:
-    classmates = output(graded["reports"]["classmates"])
-    assert "SEEN" not in classmates and "APPENDED" not in classmates
+    classmates = output(graded["again"]["classmates"])
+    assert "REFUSED" in classmates and "SEEN" not in classmates and "APPENDED" not in classmates
     assert digest(graded["class_dir"] / "alice" / "td_keras.py") == graded["before"]["alice"]
-    caches = output(graded["reports"]["outputs-and-caches"])
+    caches = output(graded["again"]["outputs-and-caches"])
     assert "REFUSED /root/poison" in caches, caches  # the /tmp paths exist only in its own /tmp
     assert not (graded["out"] / "students" / "alice.json").read_text().startswith("{}")
     assert not (graded["out"] / ".cache" / "poison.json").exists()
     assert not (graded["xdg"] / "td-keras-grader" / "x").exists()
     assert not Path("/root/poison").exists()
-    data = output(graded["reports"]["write-public-data"])
+    data = output(graded["again"]["write-public-data"])
     assert "REFUSED data" in data
     assert digest(DATA_FILE) == graded["before"]["data"]
     assert digest(EXPECTED_FILE) == graded["before"]["expected"]
@@ -559,14 +562,14 @@ def test_the_reference_cache_is_the_graders_alone(graded: dict) -> None:
 
 
 def test_the_graders_environment_stays_with_the_grader(graded: dict) -> None:
-    printed = output(graded["reports"]["environment"])
+    printed = output(graded["again"]["environment"])
     assert "ENVIRONMENT" in printed
     assert SECRET not in printed and "GRADER_SECRET_TOKEN" not in printed
     assert "XDG_CACHE_HOME" not in printed
 
 
 def test_proc_shows_only_the_question_itself(graded: dict) -> None:
-    printed = output(graded["reports"]["proc-tricks"])
+    printed = output(graded["again"]["proc-tricks"])
     assert "PIDS ['1']" in printed, printed
     assert "READ" not in printed, printed
 

@@ -18,8 +18,8 @@ from typing import Any
 
 MAX_EVENTS = 20
 TAMPER_NOTE = "tamper:"  # an observation's note carrying one event, as JSON
-GRADER_PACKAGES = ("grader", "reference")
-ALLOWED_IMPORTS = ("grader", "grader.jupyter")
+GRADER_PACKAGES = ("grader", "reference", "td_keras_grader")  # the tamper scan's too
+ALLOWED_IMPORTS = ("grader", "grader.jupyter")  # %load_ext grader, grade() in a notebook
 LOW_LEVEL_EVENTS = ("ctypes.dlopen", "ctypes.dlsym", "ctypes.cdata", "ctypes.addressof",
                     "ctypes.string_at", "ctypes.call_function")
 SUSPECT_PATHS = ("/proc/", "hidden_args")

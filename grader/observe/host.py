@@ -47,3 +47,13 @@ def process_table() -> dict[int, tuple[int, bool]]:
         if len(fields) >= 3 and fields[0].isdigit() and fields[1].isdigit():
             table[int(fields[0])] = (int(fields[1]), fields[2].startswith("Z"))
     return table
+
+
+def ps_kilobytes(pid: int, field: str) -> int:
+    """Return a `ps` size field (vsz, rss) of a process, in kilobytes (0 when unknown)."""
+    try:
+        text = subprocess.run(["ps", "-o", f"{field}=", "-p", str(pid)], capture_output=True,
+                              text=True, timeout=10, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return 0
+    return int(text) if text.isdigit() else 0

@@ -10,7 +10,7 @@ import signal
 import time
 from pathlib import Path
 
-from grader.observe.host import host, process_table
+from grader.observe.host import host, process_table, ps_kilobytes
 
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
@@ -65,7 +65,7 @@ def sandbox_available() -> bool:
 def virtual_memory_bytes(pid: int | str = "self") -> int:
     """Return a process's current virtual memory size."""
     if not host().linux:
-        return _ps_kilobytes(pid, "vsz") * 1024
+        return ps_kilobytes(os.getpid() if pid == "self" else int(pid), "vsz") * 1024
     fields = Path(f"/proc/{pid}/statm").read_text().split()
     return int(fields[0]) * PAGE_SIZE
 
@@ -145,8 +145,13 @@ def _parent_map() -> dict[int, int]:
 
 def descendants(root: int) -> list[int]:
     """Return every live descendant of root (not root itself)."""
+    return _below(root, _parent_map())
+
+
+def _below(root: int, parents: dict[int, int]) -> list[int]:
+    """Return the processes under root in a pid -> parent map (an iterative walk)."""
     children: dict[int, list[int]] = {}
-    for pid, ppid in _parent_map().items():
+    for pid, ppid in parents.items():
         children.setdefault(ppid, []).append(pid)
     found, stack = [], list(children.get(root, []))
     while stack:
@@ -159,8 +164,7 @@ def descendants(root: int) -> list[int]:
 def kill_descendants(root: int, rounds: int = 20) -> None:
     """SIGKILL every descendant of root, repeatedly, until none is left; reap the zombies."""
     for _ in range(rounds):
-        pids = descendants(root)
-        alive = [pid for pid in pids if not _is_zombie(pid)]
+        alive = _live_descendants(root)
         for pid in alive:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
@@ -168,6 +172,15 @@ def kill_descendants(root: int, rounds: int = 20) -> None:
         if not alive:
             return
         time.sleep(0.01)
+
+
+def _live_descendants(root: int) -> list[int]:
+    """Return root's descendants that have not exited (one `ps` read without /proc)."""
+    if host().linux:
+        return [pid for pid in descendants(root) if not _is_zombie(pid)]
+    table = process_table()
+    below = _below(root, {pid: parent for pid, (parent, _) in table.items()})
+    return [pid for pid in below if not table[pid][1]]
 
 
 def _is_zombie(pid: int) -> bool:
@@ -179,19 +192,6 @@ def _is_zombie(pid: int) -> bool:
     except OSError:
         return True
     return stat[stat.rindex(")") + 2] == "Z"
-
-
-def _ps_kilobytes(pid: int | str, field: str) -> int:
-    """Return a `ps` size field of a process, in kilobytes (0 when unknown)."""
-    import subprocess
-
-    target = str(os.getpid() if pid == "self" else pid)
-    try:
-        text = subprocess.run(["ps", "-o", f"{field}=", "-p", target], capture_output=True,
-                              text=True, timeout=10, check=False).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return 0
-    return int(text) if text.isdigit() else 0
 
 
 def reap_children() -> None:
