@@ -39,6 +39,7 @@ from grader.reference import (
     cache_key,
     default_reference_dir,
     hidden_key,
+    missing_reference,
     store_expected,
     write_bundle,
 )
@@ -408,7 +409,7 @@ def regenerate_expected(assignment: Assignment, reference_dir: Path | None = Non
     """Observe the reference on every question and write the committed expected observations."""
     reference_dir = reference_dir or default_reference_dir(assignment)
     if reference_dir is None:
-        raise FileNotFoundError("the reference solution is not here: give --reference DIR")
+        raise FileNotFoundError(missing_reference(assignment))
     questions = list(assignment.questions)
     run = run or RunOptions()
     jobs = question_jobs(Role.REFERENCE, questions, find_submission(reference_dir, assignment.module),

@@ -42,17 +42,36 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
+def reference_in(folder: Path, assignment: Assignment) -> Path | None:
+    """Return the lab's reference folder within what an instructor gave: the folder named after
+    the lab inside it (one folder for every lab), else the folder itself; None when neither
+    holds the lab's module."""
+    for candidate in (folder / assignment.name, folder):
+        if (candidate / f"{assignment.module}.py").is_file():
+            return candidate
+    return None
+
+
 def default_reference_dir(assignment: Assignment) -> Path | None:
     """Return the reference solution's folder: from $TD_KERAS_GRADER_REFERENCE (the lab's
     folder, or a folder holding one per lab by name), else the one the assignment declares (a
     checkout's reference/), when it is there."""
     given = os.environ.get(REFERENCE_ENV, "")
-    candidates = [Path(given) / assignment.name, Path(given)] if given else []
-    candidates.append(assignment.plugin.reference_dir)
-    for folder in candidates:
-        if folder is not None and (folder / f"{assignment.module}.py").is_file():
-            return folder
-    return None
+    found = reference_in(Path(given), assignment) if given else None
+    declared = assignment.plugin.reference_dir
+    if found is None and declared is not None and (declared / f"{assignment.module}.py").is_file():
+        found = declared
+    return found
+
+
+def missing_reference(assignment: Assignment) -> str:
+    """Say why no reference was found and how to give one (instructor commands refuse then)."""
+    given = os.environ.get(REFERENCE_ENV, "")
+    said = (f" ({REFERENCE_ENV}={given} holds neither {assignment.module}.py nor "
+            f"{assignment.name}/{assignment.module}.py)" if given else "")
+    return (f"no reference solution of {assignment.name} here: students' copies of the grader "
+            "do not have it. Give the folder holding the reference and its hidden argument sets "
+            f"with --reference DIR, or set {REFERENCE_ENV}=DIR{said}")
 
 
 def cache_key(assignment: Assignment, reference_dir: Path) -> str:
