@@ -373,6 +373,9 @@ def _report(assignment: Assignment, file: Path, results: list[QuestionResult],
             machine: list[str]) -> GradeReport:
     """Assemble the report; notes say once what concerns the whole submission."""
     notes = list(expected.notes)
+    if expected.other_versions:
+        notes.append(translate(options.lang, "note.other_versions", libraries=", ".join(
+            f"{name} {made} → {here}" for name, made, here in expected.other_versions)))
     if not options.instructor:
         notes.append(translate(options.lang, "note.public_only"))
     notebook = imported.data.get("notebook") if imported.status == Status.OK else None

@@ -42,6 +42,26 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
+# Libraries whose version decides what an observation holds (TensorFlow under either of its
+# distributions' names: tensorflow-cpu on Linux x86-64, tensorflow elsewhere, the same code).
+DECIDING = ("keras", "tensorflow", "numpy", "scikit-learn")
+
+
+def deciding_versions(versions: dict[str, str]) -> dict[str, str]:
+    """Keep the deciding libraries' versions, tensorflow-cpu named tensorflow."""
+    named = {("tensorflow" if n == "tensorflow-cpu" else n): v for n, v in versions.items()}
+    return {name: named[name] for name in DECIDING if name in named}
+
+
+def version_differences(made_with: dict[str, str], installed: dict[str, str]
+                        ) -> dict[str, tuple[str, str]]:
+    """Return {library: (version the expectations were made with, version here)} where the
+    deciding libraries differ ('not installed' when missing here)."""
+    made, here = deciding_versions(made_with), deciding_versions(installed)
+    return {name: (version, here.get(name, "not installed")) for name, version in made.items()
+            if here.get(name) != version}
+
+
 def reference_in(folder: Path, assignment: Assignment) -> Path | None:
     """Return the lab's reference folder within what an instructor gave: the folder named after
     the lab inside it (one folder for every lab), else the folder itself; None when neither
@@ -103,6 +123,7 @@ class ExpectedSet:
     observations: dict[str, Observation]
     key: str | None
     notes: tuple[str, ...] = ()
+    other_versions: tuple[tuple[str, str, str], ...] = ()  # (library, made with, here)
 
 
 def _read_bundle(path: Path) -> dict[str, Any] | None:
@@ -120,11 +141,9 @@ def load_expected(assignment: Assignment, reference_dir: Path | None) -> Expecte
     if reference_dir is None:
         if committed is None:
             return ExpectedSet({}, None, ("no expected observations and no reference solution",))
-        notes = ()
-        if committed.get("versions") != library_versions():
-            notes = ("expected observations were made with other library versions: "
-                     f"{committed.get('versions')}",)
-        return ExpectedSet(_observations(committed), committed.get("key"), notes)
+        other = version_differences(committed.get("versions") or {}, library_versions())
+        return ExpectedSet(_observations(committed), committed.get("key"),
+                           other_versions=tuple((n, *v) for n, v in sorted(other.items())))
     key = cache_key(assignment, reference_dir)
     if committed is not None and committed.get("key") == key:
         return ExpectedSet(_observations(committed), key)
