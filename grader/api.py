@@ -39,6 +39,7 @@ from grader.reference import (
     cache_key,
     default_reference_dir,
     hidden_key,
+    missing_reference,
     store_expected,
     write_bundle,
 )
@@ -372,6 +373,9 @@ def _report(assignment: Assignment, file: Path, results: list[QuestionResult],
             machine: list[str]) -> GradeReport:
     """Assemble the report; notes say once what concerns the whole submission."""
     notes = list(expected.notes)
+    if expected.other_versions:
+        notes.append(translate(options.lang, "note.other_versions", libraries=", ".join(
+            f"{name} {made} → {here}" for name, made, here in expected.other_versions)))
     if not options.instructor:
         notes.append(translate(options.lang, "note.public_only"))
     notebook = imported.data.get("notebook") if imported.status == Status.OK else None
@@ -408,7 +412,7 @@ def regenerate_expected(assignment: Assignment, reference_dir: Path | None = Non
     """Observe the reference on every question and write the committed expected observations."""
     reference_dir = reference_dir or default_reference_dir(assignment)
     if reference_dir is None:
-        raise FileNotFoundError("the reference solution is not here: give --reference DIR")
+        raise FileNotFoundError(missing_reference(assignment))
     questions = list(assignment.questions)
     run = run or RunOptions()
     jobs = question_jobs(Role.REFERENCE, questions, find_submission(reference_dir, assignment.module),

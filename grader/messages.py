@@ -444,6 +444,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "l'estimateur n'a pas de méthode score(X, y)",
     },
     # notes
+    "note.other_versions": {
+        "en": "The expected results were made with other versions of the libraries than this machine's (expected → here): {libraries}; some verdicts may be wrong. Install the versions your course gives.",
+        "fr": "Les résultats attendus ont été faits avec d'autres versions des bibliothèques que celles de cette machine (attendu → ici) : {libraries} ; certains verdicts peuvent être faux. Installez les versions que donne votre cours.",
+    },
     "note.keras_clone_bug": {
         "en": "keras.wrappers.SKLearnClassifier loses fit_kwargs when cloned (a keras bug): inside cross-validation each clone trains for 1 epoch. This is not held against you; pass epochs to search.fit(…) to get the epochs you want.",
         "fr": "keras.wrappers.SKLearnClassifier perd fit_kwargs quand il est cloné (un bogue de keras) : en validation croisée chaque clone n'apprend qu'une itération. Ce n'est pas compté contre vous ; passez epochs à search.fit(…) pour obtenir le nombre d'itérations voulu.",
