@@ -658,6 +658,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "What your code printed is not shown: it also ran with hidden arguments. Run it yourself to see its output.",
         "fr": "Ce que votre code a affiché n'est pas montré : il a aussi tourné avec des arguments cachés. Lancez-le vous-même pour voir sa sortie.",
     },
+    "q.fix_used_first": {
+        "en": "{function} uses your {used}: fix {question} first.",
+        "fr": "{function} utilise votre {used} : corrigez d'abord {question}.",
+    },
+    "disclosure.not_matched": {
+        "en": "{what} — not as the lab asks.",
+        "fr": "{what} — pas comme l'énoncé le demande.",
+    },
     "disclosure.hidden_passed": {
         "en": "A hidden case (other arguments): {what} — passed.",
         "fr": "Un cas caché (d'autres arguments) : {what} — réussi.",
@@ -665,6 +673,50 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.also": {
         "en": "(the same in {count} more place(s): other layers or argument sets)",
         "fr": "(de même à {count} autre(s) endroit(s) : autres couches ou jeux d'arguments)",
+    },
+    "html.more_layers": {
+        "en": "The layers of {count} more call(s): {labels}",
+        "fr": "Les couches de {count} autre(s) appel(s) : {labels}",
+    },
+    "report.also_where": {
+        "en": "(also {where})",
+        "fr": "(de même {where})",
+    },
+    "report.also_and": {
+        "en": " and ",
+        "fr": " et ",
+    },
+    "report.also_layer": {
+        "en": "on layer {layers}",
+        "fr": "à la couche {layers}",
+    },
+    "report.also_layers": {
+        "en": "on layers {layers}",
+        "fr": "aux couches {layers}",
+    },
+    "report.also_calls_one": {
+        "en": "in 1 other call",
+        "fr": "dans 1 autre appel",
+    },
+    "report.also_calls": {
+        "en": "in {count} other calls",
+        "fr": "dans {count} autres appels",
+    },
+    "report.also_sets_one": {
+        "en": "with 1 other argument set",
+        "fr": "avec 1 autre jeu d'arguments",
+    },
+    "report.also_sets": {
+        "en": "with {count} other argument sets",
+        "fr": "avec {count} autres jeux d'arguments",
+    },
+    "report.also_places_one": {
+        "en": "in 1 more place",
+        "fr": "à 1 autre endroit",
+    },
+    "report.also_places": {
+        "en": "in {count} more places",
+        "fr": "à {count} autres endroits",
     },
     "review.title": {
         "en": "Needs review: this submission reaches into the grader ({count} finding(s)); the grade is not changed by this, an instructor decides.",

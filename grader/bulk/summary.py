@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from grader.bulk.results import GRADE_SCALE, NOTHING_GRADED, StudentResult
 from grader.model import FAILED, PASSED, QuestionResult
+from grader.render import same_mistake
 
 BINS = 10  # histogram bars over 0–20: [0, 2), [2, 4), …, [18, 20]
 TOP_FAILURES = 5
-POSITION = re.compile(r"(?<=[\[,])(set|build|layer|index)=[^,\]]*,?")  # where a check looked
 CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 420, 160, 24
 
 
@@ -96,7 +95,7 @@ def _failure_kinds(result: StudentResult, question_id: str) -> dict[str, str]:
         kinds: dict[str, str] = {}
         for check in question.checks:
             if check.status == FAILED:
-                kinds.setdefault(POSITION.sub("", check.id), check.message)
+                kinds.setdefault(same_mistake(check.id, None, None), check.message)
         return kinds
     return {}
 
