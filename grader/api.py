@@ -39,10 +39,12 @@ from grader.reference import (
     cache_key,
     default_reference_dir,
     hidden_key,
+    missing_reference,
     store_expected,
     write_bundle,
 )
 from grader.registry import plugin_for_submission
+from grader.reuse import function_reach, with_cause, with_causes
 from grader.runner import RunOptions, WarmWorker, grader_failure
 from grader.scoring import total_score
 from grader.submission import find_submission
@@ -138,12 +140,14 @@ class Observed:
     questions: dict[str, Observation]  # the student's observations, by question
     duration: float
     scanned: tuple[Evidence, ...] = ()  # what the trusted side read in the files (grader/tamper)
+    reach: dict[str, tuple[str, ...]] = field(default_factory=dict)  # grader/reuse.py
 
     def to_json(self) -> dict[str, Any]:
         """Return the JSON form."""
         return {"imported": self.imported.to_json(), "duration": self.duration,
                 "questions": {q: o.to_json() for q, o in self.questions.items()},
-                "scanned": [asdict(e) for e in self.scanned]}
+                "scanned": [asdict(e) for e in self.scanned],
+                "reach": {k: list(v) for k, v in self.reach.items()}}
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Observed:
@@ -151,7 +155,8 @@ class Observed:
         return Observed(Observation.from_json(data["imported"]),
                         {q: Observation.from_json(o) for q, o in data["questions"].items()},
                         float(data["duration"]),
-                        tuple(Evidence(**e) for e in data.get("scanned", ())))
+                        tuple(Evidence(**e) for e in data.get("scanned", ())),
+                        {str(k): tuple(map(str, v)) for k, v in data.get("reach", {}).items()})
 
     def review(self) -> tuple[Evidence, ...]:
         """The tamper evidence: the static scan's, then what the audit hook saw, each once."""
@@ -194,7 +199,8 @@ def grade_observed(submission: Path, options: GradeOptions | None = None,
         jobs = plan.reference_jobs(options.run)
         if imported.status == Status.OK:
             jobs += plan.student_jobs(file, options.run, skipped=tuple(broken))
-        stream = (Stream(plan, jobs, imported, options, on_result)
+        reach = function_reach(file)  # static: which functions call which (grader/reuse.py)
+        stream = (Stream(plan, jobs, imported, options, on_result, reach)
                   if on_result is not None and imported.status == Status.OK else None)
         done = []
         for planned, observation in (run_planned(worker, jobs, options.run.parallel)
@@ -207,7 +213,7 @@ def grade_observed(submission: Path, options: GradeOptions | None = None,
         **plan.expected.observations, **fresh[Role.REFERENCE]}),
         hidden_expected={**plan.hidden_expected, **fresh[Role.HIDDEN_REFERENCE]})
     observed = Observed(imported, {o.question: o for p, o in done if p.role == Role.STUDENT},
-                        round(time.monotonic() - started, 2), scan_folder(file))
+                        round(time.monotonic() - started, 2), scan_folder(file), reach)
     if stream is not None:  # what was not said yet (none, normally), still in the lab's order
         on_result = stream.rest
     elif imported.status != Status.OK:  # nothing ran: the report is said whole, its note first
@@ -220,8 +226,10 @@ class Stream:
     (`grade` prints a question's lines while the next ones run). Pure judging, as at the end."""
 
     def __init__(self, plan: Plan, jobs: Sequence[PlannedJob], imported: Observation,
-                 options: GradeOptions, on_result: Callable[[QuestionResult], None]) -> None:
+                 options: GradeOptions, on_result: Callable[[QuestionResult], None],
+                 reach: dict[str, tuple[str, ...]] | None = None) -> None:
         self.plan, self.imported, self.options, self.on_result = plan, imported, options, on_result
+        self.reach, self.judged = reach or {}, {}
         self.waiting = {(p.role, p.job.question) for p in jobs}
         self.student: dict[str, Observation] = {}
         self.reference: dict[Role, dict[str, Observation]] = {
@@ -258,8 +266,11 @@ class Stream:
             self.plan.expected, observations=self.reference[Role.REFERENCE]),
             hidden_expected=self.reference[Role.HIDDEN_REFERENCE])
         broken = broken_functions(self.imported.data)
-        return judge_one(plan, question, self.student.get(question.id), self.imported, broken,
-                         self.options.lang)
+        result = judge_one(plan, question, self.student.get(question.id), self.imported, broken,
+                           self.options.lang)
+        self.judged[question.id] = result
+        return with_cause(result, self.judged, self.reach, self.plan.assignment,
+                          self.options.lang)
 
     def _say(self, result: QuestionResult) -> None:
         self.said.add(result.id)
@@ -273,8 +284,10 @@ def judge_submission(plan: Plan, file: Path, observed: Observed, options: GradeO
     machine = machine_notes([observed.imported, *observed.questions.values()], options.lang)
     imported = _without_machine_notes(observed.imported)
     broken = broken_functions(imported.data) if imported.status == Status.OK else {}
-    results = [judge_one(plan, question, observed.questions.get(question.id), imported, broken,
-                         options.lang) for question in plan.questions]
+    results = with_causes([judge_one(plan, question, observed.questions.get(question.id),
+                                     imported, broken, options.lang)
+                           for question in plan.questions], observed.reach, assignment,
+                          options.lang)
     report = _report(assignment, file, results, imported, plan.expected, options,
                      observed.duration, machine)
     for result in report.questions if on_result is not None else ():
@@ -372,6 +385,9 @@ def _report(assignment: Assignment, file: Path, results: list[QuestionResult],
             machine: list[str]) -> GradeReport:
     """Assemble the report; notes say once what concerns the whole submission."""
     notes = list(expected.notes)
+    if expected.other_versions:
+        notes.append(translate(options.lang, "note.other_versions", libraries=", ".join(
+            f"{name} {made} → {here}" for name, made, here in expected.other_versions)))
     if not options.instructor:
         notes.append(translate(options.lang, "note.public_only"))
     notebook = imported.data.get("notebook") if imported.status == Status.OK else None
@@ -408,7 +424,7 @@ def regenerate_expected(assignment: Assignment, reference_dir: Path | None = Non
     """Observe the reference on every question and write the committed expected observations."""
     reference_dir = reference_dir or default_reference_dir(assignment)
     if reference_dir is None:
-        raise FileNotFoundError("the reference solution is not here: give --reference DIR")
+        raise FileNotFoundError(missing_reference(assignment))
     questions = list(assignment.questions)
     run = run or RunOptions()
     jobs = question_jobs(Role.REFERENCE, questions, find_submission(reference_dir, assignment.module),

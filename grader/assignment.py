@@ -17,10 +17,12 @@ TOP_KEYS = {"name": True, "module": True, "title_en": False, "title_fr": False,
             "default_timeout": False, "questions": True}
 QUESTION_KEYS = {"id": True, "function": True, "points": True, "title_en": True, "title_fr": True,
                  "timeout": False, "preload": False, "eager": False, "criteria": True,
-                 "args": False, "show_layers": False, "hidden_only": False, "disclose": False}
-DISCLOSURES = ("value", "described")  # what a student's report shows of the reference's side
+                 "args": False, "show_layers": False, "hidden_only": False, "show": False,
+                 "show_hidden": False, "disclose": False, "uses": False}
+SHOWS = ("value", "match-only", "described")  # what a student's report shows of the expected side
+HIDDEN_SHOWS = ("match-only", "value")  # of a hidden set's (its arguments are in its messages)
 CRITERION_KEYS = {"id": True, "points": True, "title_en": True, "title_fr": True, "checks": True,
-                  "subject": False}
+                  "subject": False, "show": False, "show_hidden": False}
 
 
 class AssignmentError(ValueError):
@@ -39,6 +41,8 @@ class Criterion:
     """Check selectors: a check function's name, optionally narrowed by parameters, e.g.
     'check_dense_attribute[attribute=units]'."""
     subject: bool = False  # what the question is about (vs what it carries over)
+    show: str | None = None  # its own disclosure policy (None: the question's), see Question
+    show_hidden: str | None = None
 
     def title(self, lang: str) -> str:
         """Return the title in the given language."""
@@ -63,8 +67,22 @@ class Question:
     # difference): its kinds, settings, output shapes and parameters, beside the reference's
     hidden_only: bool = False  # instructor grading observes only the hidden sets, not also the
     # contract's call (for costly questions whose hidden sets check all the public ones do)
-    disclose: str = "value"  # "described": the student's report never shows the reference's
-    # model (its layer table), only the checks' described targets (grader/disclosure.py)
+    show: str = "value"  # what a student's report shows of the expected side of public checks:
+    # "value" (expected vs got), "described" (the checks' described targets, never the reference's
+    # model), "match-only" (only whether it matched); grader/disclosure.py
+    show_hidden: str = "match-only"  # of hidden sets' checks: "match-only" or "value"
+    uses: tuple[str, ...] = ()  # earlier questions whose function the contract lets this one call
+
+    def policy(self, criterion: str | None, hidden: bool) -> str:
+        """Return the disclosure policy of a check of this criterion (None: the question's)."""
+        own = next((c for c in self.criteria if c.id == criterion), None)
+        chosen = (own.show_hidden if hidden else own.show) if own is not None else None
+        return chosen or (self.show_hidden if hidden else self.show)
+
+    @property
+    def shows_reference(self) -> bool:
+        """Whether a student may see the reference's model (its layer table) for this question."""
+        return self.show == "value" and all(c.show in (None, "value") for c in self.criteria)
 
     def instructor_public_sets(self, has_hidden: bool) -> tuple[ArgSet, ...]:
         """Return the public sets instructor grading observes besides the hidden ones: the
@@ -124,6 +142,12 @@ def load_assignment(plugin: AssignmentPlugin | str, directory: Path | None = Non
     default_timeout = float(data.get("default_timeout", 60))
     questions = tuple(_question(q, f"questions[{i}]", default_timeout)
                       for i, q in enumerate(data["questions"]))
+    for index, question in enumerate(questions):
+        earlier = {q.id for q in questions[:index]}
+        for used in question.uses:
+            if used not in earlier:
+                raise AssignmentError(f"assignment.toml: questions[{index}] ({question.id}).uses "
+                                      f"— {used!r} is not an earlier question")
     return Assignment(data["name"], data["module"], directory, questions, plugin)
 
 
@@ -158,16 +182,27 @@ def _question(q: dict[str, Any], where: str, default_timeout: float) -> Question
         arg_sets=_arg_sets(q.get("args", []), f"{where}.args"),
         show_layers=bool(q.get("show_layers", False)),
         hidden_only=bool(q.get("hidden_only", False)),
-        disclose=_disclose(q.get("disclose", "value"), where),
+        show=_show(q.get("show", q.get("disclose", "value")), SHOWS, f"{where}.show"),
+        show_hidden=_show(q.get("show_hidden", "match-only"), HIDDEN_SHOWS,
+                          f"{where}.show_hidden"),
+        uses=_uses(q.get("uses", []), f"{where}.uses"),
     )
 
 
-def _disclose(value: Any, where: str) -> str:
-    """Check a question's disclosure policy."""
-    if value not in DISCLOSURES:
-        raise AssignmentError(f"{where}: disclose — expected one of {', '.join(DISCLOSURES)}, "
-                              f"got {value!r}")
+def _show(value: Any, allowed: tuple[str, ...], where: str) -> str:
+    """Check a disclosure policy (`show`, `show_hidden`; `disclose` is `show`'s old name)."""
+    if value not in allowed:
+        raise AssignmentError(f"assignment.toml: {where} — expected one of "
+                              f"{', '.join(repr(a) for a in allowed)}, got {value!r}")
     return str(value)
+
+
+def _uses(value: Any, where: str) -> tuple[str, ...]:
+    """Check a question's `uses`: ids of earlier questions whose function it may call."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise AssignmentError(f"assignment.toml: {where} — expected a list of question ids such "
+                              f"as [\"q3\"], got {value!r}")
+    return tuple(value)
 
 
 def _arg_sets(tables: Any, where: str) -> tuple[ArgSet, ...]:
@@ -193,7 +228,10 @@ def _criterion(c: dict[str, Any], where: str) -> Criterion:
         raise AssignmentError(f"assignment.toml: {where}.points — expected a positive number, "
                               f"got {c['points']!r}")
     return Criterion(id=str(c["id"]), points=float(c["points"]), title_en=c["title_en"],
-                     title_fr=c["title_fr"], checks=tuple(checks), subject=bool(c.get("subject")))
+                     title_fr=c["title_fr"], checks=tuple(checks), subject=bool(c.get("subject")),
+                     show=_show(c["show"], SHOWS, f"{where}.show") if "show" in c else None,
+                     show_hidden=(_show(c["show_hidden"], HIDDEN_SHOWS, f"{where}.show_hidden")
+                                  if "show_hidden" in c else None))
 
 
 def validate_criteria(criteria: tuple[Criterion, ...], points: float, where: str) -> None:

@@ -31,30 +31,34 @@ def layer_row(layer: dict[str, Any]) -> dict[str, str]:
 
 
 def layer_stacks(ctx: JudgeContext, expected: dict[str, Any], actual: dict[str, Any],
-                 always: bool = False) -> list[dict[str, Any]]:
+                 always: bool = False, set_id: str = "") -> list[dict[str, Any]]:
     """Return the expected and actual layer stacks of every build whose stacks differ (of every
-    build when `always`); `same` says whether they are equal."""
+    build when `always`); `same` says whether they are equal, `set` and `build` which call it is
+    (the checks' ids say the same: a renderer puts the table under the criterion it explains)."""
     stacks = []
-    for want, got in zip(expected.get("builds", ()), actual.get("builds", ()), strict=False):
+    for build, (want, got) in enumerate(zip(expected.get("builds", ()), actual.get("builds", ()),
+                                            strict=False)):
         if not (want["model"].get("is_model") and got["model"].get("is_model")):
             continue
         rows_want = [layer_row(layer) for layer in want["model"]["layers"]]
         rows_got = [layer_row(layer) for layer in got["model"]["layers"]]
         if always or rows_want != rows_got:
             stacks.append({"label": build_label(ctx, got), "expected": rows_want,
-                           "actual": rows_got, "same": rows_want == rows_got, "always": always})
+                           "actual": rows_got, "same": rows_want == rows_got, "always": always,
+                           "set": set_id, "build": build})
     return stacks
 
 
 def collect_attachments(question: str, expected: dict[str, Any], actual: dict[str, Any],
-                        lang: str = "en", show_layers: bool = False) -> dict[str, Any]:
+                        lang: str = "en", show_layers: bool = False, set_id: str = ""
+                        ) -> dict[str, Any]:
     """Return the attachments of a judged question, chosen by the shape of its observation;
     `show_layers` (assignment.toml) keeps the layer tables even when they equal the reference's."""
     attachments: dict[str, Any] = {}
     figure = actual.get("figure")
     if isinstance(figure, dict) and figure.get("png"):
         attachments["figure"] = figure["png"]
-    stacks = layer_stacks(JudgeContext(question, lang), expected, actual, show_layers)
+    stacks = layer_stacks(JudgeContext(question, lang), expected, actual, show_layers, set_id)
     if stacks:
         attachments["layers"] = stacks
     return attachments

@@ -16,12 +16,14 @@ from grader.cli_options import (
     add_grading_options,
     chosen_assignment,
     find_assignment,
+    given_reference,
     grading_options,
     question_ids,
 )
 from grader.disclosure import student_question, student_view
 from grader.model import GradeReport, QuestionResult, clean_question, clean_report
 from grader.observe.host import NO_FORK_MESSAGE, host
+from grader.reference import default_reference_dir, missing_reference
 from grader.registry import UnknownAssignment
 from grader.render.github import inert, render_annotations, render_job_summary
 from grader.render.gradescope import render_gradescope, render_gradescope_failure
@@ -169,13 +171,19 @@ def run_regenerate(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="grade regenerate-expected",
                                      description="Rewrite expected_observations.json from the "
                                                  "reference solution (instructors).")
-    parser.add_argument("--reference", type=Path, metavar="DIR")
+    parser.add_argument("--reference", type=Path, metavar="DIR",
+                        help="the reference solution's folder (default: "
+                             "$TD_KERAS_GRADER_REFERENCE, else the checkout's reference/)")
     parser.add_argument("--assignment", metavar="NAME", default="",
                         help="the assignment (default: the one whose submission is in this folder)")
     args = parser.parse_args(argv)
     assignment = chosen_assignment(parser, args.assignment, Path.cwd())
+    reference = given_reference(parser, args.reference, assignment)
+    if reference is None and default_reference_dir(assignment) is None:
+        print(f"grade regenerate-expected: {missing_reference(assignment)}", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        path = regenerate_expected(assignment, reference_dir=args.reference)
+        path = regenerate_expected(assignment, reference_dir=reference)
     except (FileNotFoundError, RuntimeError) as exc:
         print(f"grade regenerate-expected: {exc}", file=sys.stderr)
         return EXIT_GRADER_ERROR

@@ -7,11 +7,16 @@ import os
 from pathlib import Path
 
 from grader.api import GradeOptions
-from grader.argsets import load_hidden_sets
+from grader.argsets import HIDDEN_FILE, load_hidden_sets
 from grader.assignment import Assignment, load_assignment, normalize_question_id
 from grader.messages import LANGUAGES
 from grader.observe.limits import sandbox_available
-from grader.reference import default_reference_dir
+from grader.reference import (
+    REFERENCE_ENV,
+    default_reference_dir,
+    missing_reference,
+    reference_in,
+)
 from grader.registry import UnknownAssignment, find_plugin, plugin_for_submission
 from grader.runner import RunOptions
 
@@ -90,19 +95,36 @@ def grading_options(parser: argparse.ArgumentParser, args: argparse.Namespace,
                      "--max-processes ≥ 2")
     if instructor and not args.unsafe and not sandbox_available():
         parser.error(UNSAFE_MESSAGE)
-    reference = args.reference or (None if args.no_reference else
-                                   default_reference_dir(assignment))
+    reference = given_reference(parser, args.reference, assignment)
+    if reference is None and not args.no_reference:
+        reference = default_reference_dir(assignment)
+    if instructor and reference is None:
+        parser.error(f"instructor grading needs the reference: {missing_reference(assignment)}")
     if instructor and not load_hidden_sets(reference):
-        parser.error("instructor grading calls every function with hidden argument sets, kept "
-                     "beside the reference solution (hidden_args.toml), which students' copies of "
-                     "the grader do not have: give --reference DIR (or set "
-                     "TD_KERAS_GRADER_REFERENCE=DIR)")
+        parser.error(f"instructor grading calls every function with hidden argument sets, kept "
+                     f"beside the reference solution ({HIDDEN_FILE}); there is none in "
+                     f"{reference}: give the instructor's folder with --reference DIR (or set "
+                     f"{REFERENCE_ENV}=DIR)")
     run = RunOptions(parallel=args.parallel, memory_mb=args.memory_mb,
                      max_processes=args.max_processes,
                      timeout_scale=args.timeout_scale, notebook_mode=args.notebook_mode)
     return GradeOptions(questions=questions, lang=args.lang, run=run, assignment=assignment.name,
-                        reference_dir=args.reference, use_reference=not args.no_reference,
+                        reference_dir=reference if args.reference else None,
+                        use_reference=not args.no_reference,
                         instructor=instructor, unsafe=args.unsafe)
+
+
+def given_reference(parser: argparse.ArgumentParser, folder: Path | None,
+                    assignment: Assignment) -> Path | None:
+    """Return the lab's reference within --reference DIR (None when not given), or exit with a
+    usage error saying what DIR lacks."""
+    if folder is None:
+        return None
+    found = reference_in(folder, assignment)
+    if found is None:
+        parser.error(f"--reference {folder}: neither it nor {folder / assignment.name} holds "
+                     f"{assignment.module}.py, the reference solution of {assignment.name}")
+    return found
 
 
 def question_ids(parser: argparse.ArgumentParser, texts: list[str], assignment: Assignment

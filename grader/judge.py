@@ -183,7 +183,8 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
         if got.status == Status.OK:
             checks += run_checks(rubric, question.id, want, got.data, lang, arg_set, messages)
             attachments = attachments or _attachments(question.id, want, got.data, lang,
-                                                      question.show_layers)
+                                                      question.show_layers,
+                                                      "" if arg_set.id == FIRST_SET else arg_set.id)
             continue
         status = got.status if got.status in STUDENT_FAULTS else ERROR
         said = failure_message(status, got.failure, lang)
@@ -233,9 +234,9 @@ def _same_calls(expected: dict, actual: dict) -> bool:
 
 
 def _attachments(question: str, expected: dict, actual: dict, lang: str,
-                 show_layers: bool = False) -> dict:
+                 show_layers: bool = False, set_id: str = "") -> dict:
     """Collect the renderers' extras; a student's malformed data only loses them."""
     try:
-        return collect_attachments(question, expected, actual, lang, show_layers)
+        return collect_attachments(question, expected, actual, lang, show_layers, set_id)
     except (KeyError, IndexError, TypeError, ValueError, AttributeError):
         return {}

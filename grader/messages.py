@@ -444,6 +444,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "l'estimateur n'a pas de méthode score(X, y)",
     },
     # notes
+    "note.other_versions": {
+        "en": "The expected results were made with other versions of the libraries than this machine's (expected → here): {libraries}; some verdicts may be wrong. Install the versions your course gives.",
+        "fr": "Les résultats attendus ont été faits avec d'autres versions des bibliothèques que celles de cette machine (attendu → ici) : {libraries} ; certains verdicts peuvent être faux. Installez les versions que donne votre cours.",
+    },
     "note.keras_clone_bug": {
         "en": "keras.wrappers.SKLearnClassifier loses fit_kwargs when cloned (a keras bug): inside cross-validation each clone trains for 1 epoch. This is not held against you; pass epochs to search.fit(…) to get the epochs you want.",
         "fr": "keras.wrappers.SKLearnClassifier perd fit_kwargs quand il est cloné (un bogue de keras) : en validation croisée chaque clone n'apprend qu'une itération. Ce n'est pas compté contre vous ; passez epochs à search.fit(…) pour obtenir le nombre d'itérations voulu.",
@@ -654,6 +658,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "What your code printed is not shown: it also ran with hidden arguments. Run it yourself to see its output.",
         "fr": "Ce que votre code a affiché n'est pas montré : il a aussi tourné avec des arguments cachés. Lancez-le vous-même pour voir sa sortie.",
     },
+    "q.fix_used_first": {
+        "en": "{function} uses your {used}: fix {question} first.",
+        "fr": "{function} utilise votre {used} : corrigez d'abord {question}.",
+    },
+    "disclosure.not_matched": {
+        "en": "{what} — not as the lab asks.",
+        "fr": "{what} — pas comme l'énoncé le demande.",
+    },
     "disclosure.hidden_passed": {
         "en": "A hidden case (other arguments): {what} — passed.",
         "fr": "Un cas caché (d'autres arguments) : {what} — réussi.",
@@ -661,6 +673,50 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.also": {
         "en": "(the same in {count} more place(s): other layers or argument sets)",
         "fr": "(de même à {count} autre(s) endroit(s) : autres couches ou jeux d'arguments)",
+    },
+    "html.more_layers": {
+        "en": "The layers of {count} more call(s): {labels}",
+        "fr": "Les couches de {count} autre(s) appel(s) : {labels}",
+    },
+    "report.also_where": {
+        "en": "(also {where})",
+        "fr": "(de même {where})",
+    },
+    "report.also_and": {
+        "en": " and ",
+        "fr": " et ",
+    },
+    "report.also_layer": {
+        "en": "on layer {layers}",
+        "fr": "à la couche {layers}",
+    },
+    "report.also_layers": {
+        "en": "on layers {layers}",
+        "fr": "aux couches {layers}",
+    },
+    "report.also_calls_one": {
+        "en": "in 1 other call",
+        "fr": "dans 1 autre appel",
+    },
+    "report.also_calls": {
+        "en": "in {count} other calls",
+        "fr": "dans {count} autres appels",
+    },
+    "report.also_sets_one": {
+        "en": "with 1 other argument set",
+        "fr": "avec 1 autre jeu d'arguments",
+    },
+    "report.also_sets": {
+        "en": "with {count} other argument sets",
+        "fr": "avec {count} autres jeux d'arguments",
+    },
+    "report.also_places_one": {
+        "en": "in 1 more place",
+        "fr": "à 1 autre endroit",
+    },
+    "report.also_places": {
+        "en": "in {count} more places",
+        "fr": "à {count} autres endroits",
     },
     "review.title": {
         "en": "Needs review: this submission reaches into the grader ({count} finding(s)); the grade is not changed by this, an instructor decides.",

@@ -42,17 +42,56 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
+# Libraries whose version decides what an observation holds (TensorFlow under either of its
+# distributions' names: tensorflow-cpu on Linux x86-64, tensorflow elsewhere, the same code).
+DECIDING = ("keras", "tensorflow", "numpy", "scikit-learn")
+
+
+def deciding_versions(versions: dict[str, str]) -> dict[str, str]:
+    """Keep the deciding libraries' versions, tensorflow-cpu named tensorflow."""
+    named = {("tensorflow" if n == "tensorflow-cpu" else n): v for n, v in versions.items()}
+    return {name: named[name] for name in DECIDING if name in named}
+
+
+def version_differences(made_with: dict[str, str], installed: dict[str, str]
+                        ) -> dict[str, tuple[str, str]]:
+    """Return {library: (version the expectations were made with, version here)} where the
+    deciding libraries differ ('not installed' when missing here)."""
+    made, here = deciding_versions(made_with), deciding_versions(installed)
+    return {name: (version, here.get(name, "not installed")) for name, version in made.items()
+            if here.get(name) != version}
+
+
+def reference_in(folder: Path, assignment: Assignment) -> Path | None:
+    """Return the lab's reference folder within what an instructor gave: the folder named after
+    the lab inside it (one folder for every lab), else the folder itself; None when neither
+    holds the lab's module."""
+    for candidate in (folder / assignment.name, folder):
+        if (candidate / f"{assignment.module}.py").is_file():
+            return candidate
+    return None
+
+
 def default_reference_dir(assignment: Assignment) -> Path | None:
     """Return the reference solution's folder: from $TD_KERAS_GRADER_REFERENCE (the lab's
     folder, or a folder holding one per lab by name), else the one the assignment declares (a
     checkout's reference/), when it is there."""
     given = os.environ.get(REFERENCE_ENV, "")
-    candidates = [Path(given) / assignment.name, Path(given)] if given else []
-    candidates.append(assignment.plugin.reference_dir)
-    for folder in candidates:
-        if folder is not None and (folder / f"{assignment.module}.py").is_file():
-            return folder
-    return None
+    found = reference_in(Path(given), assignment) if given else None
+    declared = assignment.plugin.reference_dir
+    if found is None and declared is not None and (declared / f"{assignment.module}.py").is_file():
+        found = declared
+    return found
+
+
+def missing_reference(assignment: Assignment) -> str:
+    """Say why no reference was found and how to give one (instructor commands refuse then)."""
+    given = os.environ.get(REFERENCE_ENV, "")
+    said = (f" ({REFERENCE_ENV}={given} holds neither {assignment.module}.py nor "
+            f"{assignment.name}/{assignment.module}.py)" if given else "")
+    return (f"no reference solution of {assignment.name} here: students' copies of the grader "
+            "do not have it. Give the folder holding the reference and its hidden argument sets "
+            f"with --reference DIR, or set {REFERENCE_ENV}=DIR{said}")
 
 
 def cache_key(assignment: Assignment, reference_dir: Path) -> str:
@@ -84,6 +123,7 @@ class ExpectedSet:
     observations: dict[str, Observation]
     key: str | None
     notes: tuple[str, ...] = ()
+    other_versions: tuple[tuple[str, str, str], ...] = ()  # (library, made with, here)
 
 
 def _read_bundle(path: Path) -> dict[str, Any] | None:
@@ -101,11 +141,9 @@ def load_expected(assignment: Assignment, reference_dir: Path | None) -> Expecte
     if reference_dir is None:
         if committed is None:
             return ExpectedSet({}, None, ("no expected observations and no reference solution",))
-        notes = ()
-        if committed.get("versions") != library_versions():
-            notes = ("expected observations were made with other library versions: "
-                     f"{committed.get('versions')}",)
-        return ExpectedSet(_observations(committed), committed.get("key"), notes)
+        other = version_differences(committed.get("versions") or {}, library_versions())
+        return ExpectedSet(_observations(committed), committed.get("key"),
+                           other_versions=tuple((n, *v) for n, v in sorted(other.items())))
     key = cache_key(assignment, reference_dir)
     if committed is not None and committed.get("key") == key:
         return ExpectedSet(_observations(committed), key)

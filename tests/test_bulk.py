@@ -625,3 +625,17 @@ def test_progress_is_shown_from_the_start_and_moves_while_nobody_finishes() -> N
     assert len(lines) >= 3 and all(line.startswith("0/5") for line in lines), lines
     progress.close()  # closing twice is harmless
     assert stream.getvalue().splitlines() == lines  # nothing after close
+
+
+def test_a_check_without_parameters_is_one_mistake_on_every_set() -> None:
+    """'q13.check_stopped_after' (the lab's call) and '…[set=public-2]' (other values): one."""
+    def student(key: str) -> StudentResult:
+        checks = (CheckResult("q13.check_stopped_after", "failed", "expected 6, got 4."),
+                  CheckResult("q13.check_stopped_after[set=public-2]", "failed",
+                              "expected 8, got 6."))
+        question = QuestionResult("q13", "Early stopping", 0, 1, "failed", checks)
+        report = GradeReport("td_keras_mlp", "td_keras.py", 0, 1, (question,))
+        return StudentResult(Student(key, key), report, "graded")
+
+    (stats,) = question_stats([student("a"), student("b")])
+    assert list(stats.failures) == [("expected 6, got 4.", 2)]

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import bulk_safety
 
-from grader.bulk.archives import MB, ArchiveTooLarge, Budget, Limits
+from grader.bulk.archives import MB, ArchiveTooLarge, Budget, Limits, legacy_name
 from grader.bulk.cache import ResultCache, result_key, submission_digest
 from grader.bulk.cli import bulk_exit_code
 from grader.bulk.inputs import discover, extract_zip
@@ -315,14 +315,14 @@ def test_class_of_30_hostile_entries_loses_nobody(tmp_path: Path) -> None:
     assert "Slash/In Name" in by_name and by_name["Slash/In Name"]["grade"] == 20.0
 
 
-def zip_without_utf8_flag(members: dict[str, bytes]) -> bytes:
-    """A zip whose names are UTF-8 bytes without the UTF-8 flag (as Windows or Info-ZIP re-zip
-    a Moodle download): written under ASCII stand-ins of the same length, then patched."""
+def zip_without_utf8_flag(members: dict[str, bytes], encoding: str = "utf-8") -> bytes:
+    """A zip whose names are bytes in `encoding` without the UTF-8 flag (as Windows or Info-ZIP
+    re-zip a Moodle download): written under ASCII stand-ins of the same length, then patched."""
     buffer = io.BytesIO()
     stand_ins = {}
     with zipfile.ZipFile(buffer, "w") as bundle:
         for number, (name, content) in enumerate(members.items()):
-            raw = name.encode("utf-8")
+            raw = name.encode(encoding)
             stand_in = f"{number:03d}".encode() + b"x" * (len(raw) - 3)
             stand_ins[stand_in] = raw
             bundle.writestr(stand_in.decode(), content)
@@ -346,3 +346,32 @@ def test_names_of_a_zip_without_the_utf8_flag_keep_their_accents(tmp_path: Path)
     assert names == ["Carole Lefèvre", "Zoë Müller"]
     assert sorted(s.student.key for s in found.submissions) == ["carole-lefevre-1234",
                                                                 "zoe-muller-1235"]
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "cp850"])
+def test_names_in_windows_legacy_code_pages_keep_their_accents(tmp_path: Path,
+                                                               encoding: str) -> None:
+    """Names written in Windows' ANSI (cp1252) or OEM (cp850) code page, not UTF-8."""
+    archive = tmp_path / "class.zip"
+    archive.write_bytes(zip_without_utf8_flag({
+        "Carole Lefèvre_1234_assignsubmission_file_/td_keras.py": b"x = 1\n",
+        "François Çelik_1235_assignsubmission_file_/td_keras.py": b"x = 2\n",
+        "Øyvind Ærø_1236_assignsubmission_file_/td_keras.py": b"x = 3\n",
+    }, encoding))
+    with zipfile.ZipFile(archive) as bundle:
+        assert all(not i.flag_bits & 0x800 for i in bundle.infolist())
+    found = discover(archive, tmp_path / "work", "td_keras")
+    names = sorted(s.student.name for s in found.submissions)
+    assert names == ["Carole Lefèvre", "François Çelik", "Øyvind Ærø"]
+    assert "carole-lefevre-1234" in {s.student.key for s in found.submissions}
+
+
+@pytest.mark.parametrize("name", ["Carole Lefèvre", "José Muñoz", "Zoë Müller", "Émile Noël",
+                                  "Jürgen Groß", "Ólafur Þór", "João Gonçalves", "Ça Œuvre"])
+@pytest.mark.parametrize("encoding", ["utf-8", "cp437", "cp850", "cp1252"])
+def test_a_name_is_read_in_the_code_page_it_was_written_in(name: str, encoding: str) -> None:
+    try:
+        raw = name.encode(encoding)
+    except UnicodeEncodeError:
+        pytest.skip(f"{encoding} cannot write {name}")
+    assert legacy_name(raw) == name

@@ -1,8 +1,9 @@
 """The student package (issue 20): a wheel without the answers that grades like the checkout.
 
-The wheel is built once per run from a copy of the project's shipped files (as `pip wheel` on a
-clean checkout would), then installed (not editable) into a fresh virtual environment that
-shares this machine's TensorFlow (`--system-site-packages`: no download), and graded from
+The wheel is built once per test session from a copy of the whole working tree (reference/,
+tests/ and all, as `pip wheel .` on a clean checkout sees it; a copy so that the build's own
+files stay out of the checkout), then installed (not editable) into a fresh virtual environment
+that shares this machine's TensorFlow (`--system-site-packages`: no download), and graded from
 folders outside the checkout, as a student and as an instructor would.
 """
 
@@ -21,22 +22,18 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, namespaces_allowed
 
-SHIPPED = ("grader", "assignments", "templates", "setup.py", "pyproject.toml", "README.md")
+NOT_SOURCES = ("__pycache__", "*.pyc", ".git", "build", "dist", "*.egg-info", ".venv",
+               ".pytest_cache", ".ruff_cache")
 LABS = {"td_keras_mlp": "td_keras", "td_convnets": "td_convnets"}
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the wheel from a copy of what the repository ships."""
-    source = tmp_path_factory.mktemp("source")
-    for name in SHIPPED:
-        path = ROOT / name
-        if path.is_dir():
-            shutil.copytree(path, source / name,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        else:
-            shutil.copy(path, source / name)
+    """Build the wheel once from a copy of the working tree, instructor material included."""
+    source = tmp_path_factory.mktemp("source") / "td-keras-grader"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_SOURCES), symlinks=True)
+    assert (source / "reference" / "td_keras_mlp" / "hidden_args.toml").is_file()
     dist = tmp_path_factory.mktemp("dist")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
                     "-q", "-w", str(dist), str(source)], check=True, capture_output=True)
@@ -44,7 +41,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def venv(wheel: Path) -> Iterator[Path]:
     """A fresh virtual environment with the wheel installed (not editable): its bin folder.
 
@@ -84,15 +81,20 @@ def run(bin_dir: Path, args: list[str], cwd: Path, **env: str) -> subprocess.Com
 
 
 def test_the_wheel_holds_no_answer(wheel: Path) -> None:
-    names = zipfile.ZipFile(wheel).namelist()
+    bundle = zipfile.ZipFile(wheel)
+    names = bundle.namelist()
     assert any(n.startswith("grader/observe/") for n in names)
     assert "assignments/td_keras_mlp/td_keras.py" in names  # the starter
-    assert not [n for n in names if n.startswith(("reference/", "tests/", "bench/"))]
+    assert not [n for n in names if n.startswith(("reference/", "tests/", "bench/", "tools/"))]
     assert not [n for n in names if "hidden" in n.lower()]
+    instructor = {p.read_bytes(): p.name for p in (ROOT / "reference").rglob("*") if p.is_file()}
+    assert len(instructor) == 4  # both labs' solution and hidden sets
+    leaked = [(n, instructor[bundle.read(n)]) for n in names if bundle.read(n) in instructor]
+    assert not leaked, leaked  # under no name
     for lab, module in LABS.items():  # the starters, not the references
-        starter = zipfile.ZipFile(wheel).read(f"assignments/{lab}/{module}.py").decode()
-        reference = (ROOT / "reference" / lab / f"{module}.py").read_text()
-        assert "raise NotImplementedError" in starter and starter != reference
+        starter = bundle.read(f"assignments/{lab}/{module}.py").decode()
+        assert "raise NotImplementedError" in starter
+        assert f"assignments/{lab}/expected_observations.json" in names  # public checks' side
 
 
 def test_the_installed_package_is_the_one_graded(venv: Path, tmp_path: Path) -> None:
@@ -116,7 +118,9 @@ def test_an_installed_package_grades_the_reference_to_full_marks(venv: Path, tmp
     assert public.returncode == 0, public.stdout + public.stderr
     assert json.loads((tmp_path / "public.json").read_text())["score"] == 20.0
     refused = run(venv, ["grade", "--instructor", "q1"], student)
-    assert refused.returncode == 2 and "--reference DIR" in refused.stderr, refused.stderr
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert f"no reference solution of {lab}" in refused.stderr, refused.stderr
+    assert "--reference DIR" in refused.stderr and "TD_KERAS_GRADER_REFERENCE" in refused.stderr
     instructor = run(venv, ["grade", "--instructor", "--reference", str(reference), "--no-color",
                             "--parallel", "2"], student)
     assert instructor.returncode == 0, instructor.stdout + instructor.stderr
@@ -151,3 +155,36 @@ def test_packages_installed_beside_the_grader_are_the_students_too(venv: Path, t
     assert "from labextra import HIDDEN_UNITS" in (tmp_path / "td_keras.py").read_text()
     done = run(venv, ["grade", "q3", "--no-color"], tmp_path)
     assert done.returncode == 0 and "1.5/1.5" in done.stdout, done.stdout + done.stderr
+
+
+def test_instructor_commands_find_the_reference_named_by_the_environment(venv: Path,
+                                                                        tmp_path: Path) -> None:
+    """$TD_KERAS_GRADER_REFERENCE names a folder holding one folder per lab, as --reference may."""
+    shutil.copytree(ROOT / "reference", tmp_path / "instructor")
+    student = tmp_path / "student"
+    student.mkdir()
+    shutil.copy(ROOT / "reference" / "td_keras_mlp" / "td_keras.py", student)
+    regenerate = run(venv, ["grade", "regenerate-expected", "--assignment", "td_keras_mlp"],
+                     student)
+    assert regenerate.returncode == 2 and "--reference DIR" in regenerate.stderr, regenerate.stderr
+    wrong = run(venv, ["grade", "--instructor", "q1"], student,
+                TD_KERAS_GRADER_REFERENCE=str(tmp_path))
+    assert wrong.returncode == 2 and f"TD_KERAS_GRADER_REFERENCE={tmp_path} holds" in wrong.stderr
+    if namespaces_allowed():
+        found = run(venv, ["grade", "--instructor", "q1", "--no-color"], student,
+                    TD_KERAS_GRADER_REFERENCE=str(tmp_path / "instructor"))
+        assert found.returncode == 0 and "1 / 1" in found.stdout, found.stdout + found.stderr
+        given = run(venv, ["grade", "--instructor", "q1", "--no-color", "--reference",
+                           str(tmp_path / "instructor")], student)
+        assert given.returncode == 0 and "1 / 1" in given.stdout, given.stdout + given.stderr
+
+
+def test_grade_init_makes_the_convnets_folder(venv: Path, tmp_path: Path) -> None:
+    made = run(venv, ["grade", "init", "td_convnets"], tmp_path)
+    assert made.returncode == 0, made.stderr
+    folder = tmp_path / "td_convnets"
+    top = sorted(p.name for p in folder.iterdir())
+    assert top == ["data", "dataset_utils.py", "pytest.ini", "td_convnets.ipynb", "td_convnets.py"]
+    images = list((folder / "data" / "images").rglob("*.png"))
+    assert len(images) == 34 and (folder / "data" / "mnist_subset.npz").is_file()
+    assert not list(folder.rglob("*.json")) and not list(folder.rglob("*.toml"))

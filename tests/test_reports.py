@@ -147,12 +147,12 @@ def test_reports_show_criteria_with_points_and_their_failed_checks(reports) -> N
     # 3 Dropouts in each public set: one mistake, said once with where else it holds
     assert failed_part.count('<li class="check failed">') == 1
     assert "expected 0.1, got 0.5." in failed_part
-    assert "the same in 5 more place(s)" in failed_part
+    assert "(also on layer 2, in 1 other call and with 1 other argument set)" in failed_part
     assert '<span class="criterion-points">0.25/0.25</span>' in section
     terminal = render_terminal(report)
     assert ("    ✗     0/1  Dropout of rate 0.1 after every hidden layer, none after the output\n"
             "      - Q7 (n_hidden=2), Dropout after hidden layer 1: rate — expected 0.1, got 0.5. "
-            "(the same in 5 more place(s): other layers or argument sets)\n"
+            "(also on layer 2, in 1 other call and with 1 other argument set)\n"
             ) in terminal
     assert "    ✓ 0.25/0.25  The q3 architecture, that runs\n" in terminal
     root = ET.fromstring(render_junit(report).encode("utf-8"))

@@ -26,7 +26,7 @@ VARIANTS = ROOT / "tests" / "variants"
 MISTAKES = ("q3_call_raises", "q4_64_units", "q7_rate_05", "q10_no_legend")
 QUESTIONS = ("q1", "q3", "q4", "q7", "q10")
 STAR = "from td_keras_reference import *  # noqa: F403\n"
-WINDOW = "820,2200"
+WINDOW = "1000,3000"
 COLOURS = 96
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import stat
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -92,18 +93,56 @@ def write_members(bundle: zipfile.ZipFile, members: Iterable[tuple[zipfile.ZipIn
 
 
 UTF8_FLAG = 0x800  # general purpose bit 11: the names are UTF-8
+# Without the flag, a name's bytes are in the writer's legacy encoding: the format's cp437, or
+# Windows' own for Western Europe (OEM cp850 from old Explorer/Info-ZIP, ANSI cp1252 from some
+# Windows tools). Tried in this order; the first of the most plausible wins.
+LEGACY_ENCODINGS = ("cp437", "cp850", "cp1252")
+
+
+COMMON_ACCENTED = set("àâäáåæçèéêëìíîïñòóôöøùúûüÿœ")  # in Western European names
+
+
+def plausibility(name: str) -> int:
+    """Score a decoded name: +2 per accented letter common in Western European names, +1 per
+    other Latin letter, both only where names have them (lower case, or upper case not after a
+    lower-case letter), -1 per other non-ASCII character (box drawing, Greek, symbols: the marks
+    of a wrong code page)."""
+    score = 0
+    for before, char in zip(" " + name, name, strict=False):  # each with the one before it
+        if char.isascii():
+            continue
+        latin = unicodedata.name(char, "").startswith("LATIN") and char.isalpha()
+        if not latin or (char.isupper() and before.islower()):
+            score -= 1
+        else:
+            score += 2 if char.lower() in COMMON_ACCENTED else 1
+    return score
+
+
+def legacy_name(raw: bytes) -> str:
+    """Decode a member name written without the UTF-8 flag: UTF-8 when the bytes are (Moodle's
+    own zips re-zipped), else the legacy encoding that reads most like a name."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    names = []
+    for encoding in LEGACY_ENCODINGS:
+        with contextlib.suppress(UnicodeDecodeError):  # cp1252 leaves five bytes undefined
+            names.append(raw.decode(encoding))
+    return max(names, key=plausibility)  # max keeps the first of equals: cp437, the format's
 
 
 def decode_names(bundle: zipfile.ZipFile) -> None:
     """Give each member the name its writer meant: zips made without the UTF-8 flag (Moodle's
     downloads re-zipped on Windows, Info-ZIP, macOS) often hold UTF-8 bytes anyway, which
-    zipfile reads as cp437 ("Lef├¿vre"); those are decoded as UTF-8, the rest stay cp437 (the
-    format's default). Reading a member is unaffected (zipfile checks the original name)."""
+    zipfile reads as cp437 ("Lef├¿vre"), or Windows' legacy code pages (legacy_name). Reading
+    a member is unaffected (zipfile checks the original name)."""
     for info in bundle.infolist():
         if info.flag_bits & UTF8_FLAG:
             continue
-        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):  # else really cp437
-            info.filename = info.filename.encode("cp437").decode("utf-8")
+        with contextlib.suppress(UnicodeEncodeError):  # zipfile read it as cp437: its bytes
+            info.filename = legacy_name(info.filename.encode("cp437"))
 
 
 def extract_zip(archive: Path | bytes, target: Path, budgets: Sequence[Budget] = ()) -> list[str]:

@@ -15,10 +15,13 @@ TensorFlow's 3 s import in every question; here the warm, forked child narrows i
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import platform
+import site
 import sys
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,26 +50,51 @@ class View:
     uid: int  # the unprivileged user the child becomes
 
 
+def site_folders() -> set[Path]:
+    """Return the folders where this Python installs packages (site-packages, dist-packages)."""
+    paths = sysconfig.get_paths()
+    found = {paths["purelib"], paths["platlib"], *site.getsitepackages()}
+    with contextlib.suppress(AttributeError):  # some embedded Pythons have no user site
+        found.add(site.getusersitepackages())
+    return {Path(p).resolve() for p in found if p}
+
+
 def is_checkout(project_root: Path) -> bool:
     """Whether the grader runs from a source checkout (beside reference/, tests/), not from an
-    installed package (where its root is site-packages, which holds nothing of the course's)."""
-    return (project_root / "pyproject.toml").is_file() or (project_root / "reference").is_dir()
+    installed package, whose root is a site-packages folder holding nothing of the course's."""
+    root = project_root.resolve()
+    if root in site_folders() or root.name in ("site-packages", "dist-packages"):
+        return False
+    return any((root / name).exists() for name in ("pyproject.toml", "setup.py", "reference"))
 
 
 def python_paths(project_root: Path) -> list[str]:
     """Return the folders of the Python environment, never the project's own checkout."""
-    found = []
-    candidates = [sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path]
     root = project_root.resolve()
-    checkout = is_checkout(root)
+    return visible_python_paths(
+        [sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path],
+        root if is_checkout(root) else None,
+        [sys.prefix, sys.exec_prefix, sys.base_prefix], Path.cwd())
+
+
+def visible_python_paths(candidates: list[str], checkout: Path | None, environments: list[str],
+                         cwd: Path) -> list[str]:
+    """Keep the existing candidate folders but `/`, the caller's folder and, in a checkout, the
+    checkout itself, its parents and what is inside it (reference/, tests/) — except a Python
+    environment kept inside it (a developer's `.venv/`), whose packages students may import."""
+    inside = [e for e in (Path(p).resolve() for p in environments)
+              if checkout is not None and checkout in e.parents]
+    found = []
     for entry in candidates:
         if not entry or not os.path.isdir(entry):
             continue
         path = Path(entry).resolve()
-        if path == Path("/") or (checkout and (path == root or root in path.parents
-                                               or path in root.parents)):
+        if path in (Path("/"), cwd.resolve()):
+            continue
+        if checkout is not None and (path == checkout or path in checkout.parents):
             continue  # the checkout (reference, tests) is only seen through grader_paths
-        if path == Path.cwd().resolve():
+        if (checkout is not None and checkout in path.parents
+                and not any(path == e or e in path.parents for e in inside)):
             continue
         found.append(str(path))
     return found

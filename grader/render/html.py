@@ -19,7 +19,7 @@ from grader.model import (
     QuestionResult,
     clean_report,
 )
-from grader.render import collapsed, same_mistake
+from grader.render import mistakes, placed_tables, same_mistake, where_else
 from grader.render.review import review_lines
 from grader.render.templates import template_environment
 
@@ -127,9 +127,10 @@ def frames_view(result: QuestionResult, lang: str) -> list[dict[str, str]]:
             for f in result.failure.frames]
 
 
-def criterion_view(criterion: CriterionResult, checks: dict[str, dict[str, Any]], lang: str
-                   ) -> dict[str, Any]:
-    """Describe one criterion: its points, and the checks that failed (else the unchecked ones)."""
+def criterion_view(criterion: CriterionResult, checks: dict[str, dict[str, Any]], lang: str,
+                   tables: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Describe one criterion: its points, the checks that failed (else the unchecked ones),
+    and the layer tables its failures are about (the first shown, the others folded)."""
     own = [checks[i] for i in criterion.checks if i in checks]
     failed = [c for c in own if c["status"] == FAILED]
     unchecked = [c for c in own if c["status"] == SKIPPED]
@@ -140,19 +141,36 @@ def criterion_view(criterion: CriterionResult, checks: dict[str, dict[str, Any]]
             "score": points(criterion.score), "points": points(criterion.points),
             "tone": "ok" if criterion.passed else "bad", "mark": "✓" if criterion.passed else "✗",
             "summary": summary,
-            "failed": said_once(failed, lang) or unchecked[:1]}
+            "failed": said_once(failed, lang) or unchecked[:1],
+            "layers": tables or [],
+            "more_layers": translate(lang, "html.more_layers", count=len(tables or []) - 1,
+                                     labels=", ".join(t["label"] for t in (tables or [])[1:]))}
+
+
+def layer_view(stack: dict[str, Any]) -> dict[str, Any]:
+    """One layer table (the student's layers beside the reference's, unless described)."""
+    return {"label": stack["label"], "described": bool(stack.get("described")),
+            **records_table(stack["actual"] if stack.get("described") else stack["expected"],
+                            stack["actual"], str)}
+
+
+def tables_by_criterion(result: QuestionResult) -> dict[str, list[dict[str, Any]]]:
+    """The layer tables to show, each under the criterion whose failure it explains."""
+    return {key: [layer_view(s) for s in stacks] for key, stacks in placed_tables(result).items()}
 
 
 def said_once(failed: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
-    """Keep one view per mistake, saying in how many more places it was seen."""
-    return [{**view, "also": translate(lang, "report.also", count=others) if others else ""}
-            for view, others in collapsed(failed, lambda c: c["mistake"])]
+    """Keep one view per mistake, saying where else it holds."""
+    return [{**view, "also": where_else(view["id"], others, lang), "others": others}
+            for view, others in mistakes(failed, lambda c: c["id"], lambda c: c["mistake"],
+                                         lambda c: c["message"])]
 
 
 def question_view(result: QuestionResult, lang: str) -> dict[str, Any]:
     """Compute what the template shows of one question."""
     checks = [check_view(c) for c in result.checks]
     passed = [c for c in checks if c["status"] == PASSED]
+    tables = tables_by_criterion(result)
     return {
         "id": result.id, "title": result.title, "status": result.status,
         "status_label": translate(lang, f"report.status.{result.status}"),
@@ -162,15 +180,12 @@ def question_view(result: QuestionResult, lang: str) -> dict[str, Any]:
         "checks_label": translate(lang, "html.checks", passed=len(passed), total=len(checks))
         if checks else "",
         "failed": said_once([c for c in checks if c["status"] == FAILED], lang),
-        "criteria": [criterion_view(c, {v["id"]: v for v in checks}, lang)
+        "criteria": [criterion_view(c, {v["id"]: v for v in checks}, lang, tables.get(c.id))
                      for c in result.criteria],
         "skipped": [c for c in checks if c["status"] == SKIPPED],
         "passed": passed,
         "passed_label": translate(lang, "html.passed_checks", count=len(passed)),
-        "layers": [{"label": s["label"], "described": bool(s.get("described")),
-                    **records_table(s["actual"] if s.get("described") else s["expected"],
-                                    s["actual"], str)}
-                   for s in result.attachments.get("layers", ())],
+        "layers": tables.get("", []),
         "figure": figure_uri(result), "notes": list(result.notes), "output": result.output,
     }
 

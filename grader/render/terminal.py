@@ -14,7 +14,7 @@ from grader.model import (
     QuestionResult,
     clean_report,
 )
-from grader.render import collapsed, distinct, same_mistake
+from grader.render import mistakes, placed_tables, same_mistake, where_else
 from grader.render.review import review_lines
 
 MAX_LINES_PER_QUESTION = 8
@@ -61,14 +61,16 @@ def render_question(result: QuestionResult, lang: str, colour: bool = False) -> 
             where = translate(lang, "report.frame", file=source_name(lang, frame.file), line=frame.line,
                               function=frame.function)
             lines.append(_paint(f"      {where}{code}", DIM, colour))
+    tables = {key: [t for t in stacks if t.get("always")]  # show_layers (assignment.toml)
+              for key, stacks in placed_tables(result).items()}
     if result.status == FAILED and result.criteria:
-        lines += render_criteria(result, lang, colour)
+        lines += render_criteria(result, lang, colour, tables)
     else:
-        lines += render_checks(distinct((c for c in result.checks if c.status == FAILED),
-                                        lambda c: c.message), "    ", lang, colour)
-    for table in result.attachments.get("layers", ()):
-        if isinstance(table, dict) and table.get("always"):  # show_layers (assignment.toml)
-            lines += render_layers(table, lang, colour)
+        lines += render_checks([c for c in result.checks if c.status == FAILED], "    ", lang,
+                               colour)
+        tables = {"": [t for stacks in tables.values() for t in stacks]}
+    for table in tables.get("", ()):
+        lines += render_layers(table, lang, colour)
     for note in result.notes:
         lines.append(_paint("    " + translate(lang, "report.note", note=note), YELLOW, colour))
     return one_line_each(lines)
@@ -105,12 +107,14 @@ def criterion_checks(result: QuestionResult, criterion: CriterionResult) -> list
     """Return what a failed criterion shows: its failed checks, else its first unchecked one."""
     by_id = {c.id: c for c in result.checks}
     checks = [by_id[i] for i in criterion.checks if i in by_id]
-    failed = distinct((c for c in checks if c.status == FAILED), lambda c: c.message)
+    failed = [c for c in checks if c.status == FAILED]
     return failed or [c for c in checks if c.status != PASSED][:1]
 
 
-def render_criteria(result: QuestionResult, lang: str, colour: bool) -> list[str]:
-    """Return a line per criterion with its points, and under each failed one, its checks."""
+def render_criteria(result: QuestionResult, lang: str, colour: bool,
+                    tables: dict[str, list[dict]] | None = None) -> list[str]:
+    """Return a line per criterion with its points, and under each failed one, its checks and
+    the layer tables they are about."""
     lines = []
     budget = MAX_LINES_PER_QUESTION
     for criterion in result.criteria:
@@ -118,9 +122,12 @@ def render_criteria(result: QuestionResult, lang: str, colour: bool) -> list[str
         score = f"{_points(criterion.score)}/{_points(criterion.points)}"
         lines.append(f"    {mark} {score:>7}  {criterion.title}")
         if not criterion.passed:
-            shown = criterion_checks(result, criterion)
-            lines += render_checks(shown, "      ", lang, colour, max(budget, 1))
-            budget -= len(shown)
+            shown = render_checks(criterion_checks(result, criterion), "      ", lang, colour,
+                                  max(budget, 1))
+            lines += shown
+            budget -= sum(1 for line in shown if line.lstrip().startswith("- "))
+            for table in (tables or {}).get(criterion.id, ()):
+                lines += ["  " + line for line in render_layers(table, lang, colour)]
     return lines
 
 
@@ -128,10 +135,11 @@ def render_checks(checks: list[CheckResult], indent: str, lang: str, colour: boo
                   limit: int = MAX_LINES_PER_QUESTION) -> list[str]:
     """Return a line per check (and its hint), at most `limit`, then how many more."""
     lines = []
-    grouped = collapsed(checks, lambda c: same_mistake(c.id, c.expected, c.actual))
+    grouped = mistakes(checks, lambda c: c.id, lambda c: same_mistake(c.id, c.expected, c.actual),
+                       lambda c: c.message)
     for check, others in grouped[:limit]:
-        also = f" {translate(lang, 'report.also', count=others)}" if others else ""
-        lines.append(f"{indent}- {check.message}{also}")
+        also = where_else(check.id, others, lang)
+        lines.append(f"{indent}- {check.message}{' ' + also if also else ''}")
         if check.hint:
             lines.append(_paint(f"{indent}  " + translate(lang, "report.hint", hint=check.hint),
                                 DIM, colour))
