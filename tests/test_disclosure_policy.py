@@ -92,7 +92,10 @@ def test_the_default_shows_public_values_and_hides_hidden_sets(tmp_path: Path) -
     assert q3.checks[1].message == ("A hidden case (your function called with other arguments) "
                                     "fails: Compiled for classification. Make it work for any "
                                     "arguments, not just the lab's own call.")
-    assert q3.message == q3.checks[1].message and q3.failure.message == ""
+    assert q3.message == q3.checks[1].message  # the hidden check's, never the exception's text
+    assert q3.failure.message == ("With other arguments (a hidden case) your function raised "
+                                  "ValueError: make it work for any arguments, not just the "
+                                  "lab's own call.") and q3.failure.where == ""
     assert [t["set"] for t in q3.attachments["layers"]] == [""]  # no hidden set's table
     assert q3.attachments["layers"][0]["expected"]  # the reference's side: q3 shows values
 
