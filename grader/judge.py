@@ -12,7 +12,7 @@ from grader.argsets import FIRST_SET, ArgSet, set_label
 from grader.assignment import Assignment, Question
 from grader.attachments import collect_attachments
 from grader.checks.base import AuthoringError, JudgeContext, Skip, check_id, check_name
-from grader.contract import validate_table
+from grader.contract import hook, validate_table
 from grader.layer_kinds import LAYER_KINDS, Kinds, extended
 from grader.messages import Catalog, assignment_messages, source_name, translate
 from grader.model import (
@@ -138,7 +138,7 @@ def observation_notes(rubric: ModuleType, observation: Observation, lang: str,
     for note in observation.notes:
         key, _, value = note.partition(":")
         texts.append(translate(lang, f"note.{key}", count=value))
-    notes = getattr(rubric, "notes", None)  # optional hook (grader/contract.py)
+    notes = hook(rubric, "notes")  # optional (grader/contract.py)
     if observation.status == Status.OK and notes is not None and readable:
         texts += [translate(lang, key, messages, **params)
                   for key, params in notes(observation.question, observation.data)]
@@ -151,7 +151,7 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
     """Return the graded result of one question, observed with each of its argument sets."""
     rubric = load_rubric(assignment)
     messages = assignment_messages(assignment.plugin.messages_module)
-    echoes = ECHOES + tuple(getattr(rubric, "ECHOES", ()))
+    echoes = ECHOES + tuple(hook(rubric, "ECHOES") or ())
     actual = {s.id: _trusted(actual[s.id], expected.get(s.id), echoes) for s in sets}
     first = actual[sets[0].id]
     problems = {s.id: first_problem(actual[s.id].data) if actual[s.id].status == Status.OK
