@@ -14,7 +14,7 @@ from grader.contract import AssignmentPlugin
 
 SELECTOR = re.compile(r"^check_\w+(\[\w+=[^,\[\]=]+(,\w+=[^,\[\]=]+)*\])?$")
 TOP_KEYS = {"name": True, "module": True, "title_en": False, "title_fr": False,
-            "default_timeout": False, "questions": True}
+            "default_timeout": False, "layer_kinds": False, "questions": True}
 QUESTION_KEYS = {"id": True, "function": True, "points": True, "title_en": True, "title_fr": True,
                  "timeout": False, "preload": False, "eager": False, "criteria": True,
                  "args": False, "show_layers": False, "hidden_only": False, "show": False,
@@ -105,6 +105,8 @@ class Assignment:
     directory: Path
     questions: tuple[Question, ...]
     plugin: AssignmentPlugin  # its package (observers, rubric, messages) and folders
+    layer_kinds: tuple[tuple[str, tuple[str, ...]], ...] = ()  # its own [layer_kinds]: the
+    # settings a student chooses per kind, laid over grader/layer_kinds.py's table
 
     @property
     def max_score(self) -> float:
@@ -148,7 +150,19 @@ def load_assignment(plugin: AssignmentPlugin | str, directory: Path | None = Non
             if used not in earlier:
                 raise AssignmentError(f"assignment.toml: questions[{index}] ({question.id}).uses "
                                       f"— {used!r} is not an earlier question")
-    return Assignment(data["name"], data["module"], directory, questions, plugin)
+    return Assignment(data["name"], data["module"], directory, questions, plugin,
+                      _layer_kinds(data.get("layer_kinds", {})))
+
+
+def _layer_kinds(table: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Read `[layer_kinds]`: a kind (or family) and the settings a student chooses for it."""
+    if not isinstance(table, dict):
+        raise AssignmentError(f"assignment.toml: layer_kinds — expected a table, got {table!r}")
+    for kind, names in table.items():
+        if not (isinstance(names, list) and all(isinstance(n, str) and n for n in names)):
+            raise AssignmentError(f"assignment.toml: layer_kinds.{kind} — expected a list of "
+                                  f"setting names, got {names!r}")
+    return tuple((kind, tuple(names)) for kind, names in table.items())
 
 
 def _check_keys(table: Any, keys: dict[str, bool], where: str) -> None:

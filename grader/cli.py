@@ -20,6 +20,7 @@ from grader.cli_options import (
     grading_options,
     question_ids,
 )
+from grader.contract import ContractError
 from grader.disclosure import student_question, student_view
 from grader.model import GradeReport, QuestionResult, clean_question, clean_report
 from grader.observe.host import NO_FORK_MESSAGE, host
@@ -94,6 +95,10 @@ def run_grade(argv: list[str]) -> int:
         write_failure(args, str(exc), grader_fault=False)
         print(f"grade: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except ContractError as exc:  # the lab's package, not the student, is at fault
+        write_failure(args, str(exc))
+        print(f"grade: {exc}", file=sys.stderr)
+        return EXIT_GRADER_ERROR
     options = grading_options(parser, args, question_ids(parser, args.questions, assignment),
                               assignment, args.instructor)
     colour = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
@@ -127,6 +132,10 @@ def run_grade(argv: list[str]) -> int:
     except WorkerError as exc:
         write_failure(args, str(exc))
         print(f"grade: the grader could not run ({exc}). This is not your fault.", file=sys.stderr)
+        return EXIT_GRADER_ERROR
+    except ContractError as exc:  # found by the warm worker, in the lab's observers
+        write_failure(args, str(exc))
+        print(f"grade: {exc}", file=sys.stderr)
         return EXIT_GRADER_ERROR
     except Exception as exc:
         write_failure(args, f"{type(exc).__name__}: {exc}")
@@ -184,7 +193,7 @@ def run_regenerate(argv: list[str]) -> int:
         return EXIT_USAGE
     try:
         path = regenerate_expected(assignment, reference_dir=reference)
-    except (FileNotFoundError, RuntimeError) as exc:
+    except (FileNotFoundError, RuntimeError, ContractError) as exc:
         print(f"grade regenerate-expected: {exc}", file=sys.stderr)
         return EXIT_GRADER_ERROR
     print(f"wrote {path}")
@@ -213,7 +222,7 @@ def run_init(argv: list[str]) -> int:
         return 0
     try:
         assignment = load_assignment(find_plugin(args.lab))
-    except UnknownAssignment as exc:
+    except (UnknownAssignment, ContractError) as exc:
         parser.error(str(exc))
     target = args.folder or Path(args.lab)
     target.mkdir(parents=True, exist_ok=True)

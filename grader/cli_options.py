@@ -9,6 +9,7 @@ from pathlib import Path
 from grader.api import GradeOptions
 from grader.argsets import HIDDEN_FILE, load_hidden_sets
 from grader.assignment import Assignment, load_assignment, normalize_question_id
+from grader.contract import ContractError
 from grader.messages import LANGUAGES
 from grader.observe.limits import sandbox_available
 from grader.reference import (
@@ -19,6 +20,7 @@ from grader.reference import (
 )
 from grader.registry import UnknownAssignment, find_plugin, plugin_for_submission
 from grader.runner import RunOptions
+from grader.scoring import EXIT_GRADER_ERROR
 
 UNSAFE_MESSAGE = (
     "this machine cannot sandbox student code (it needs root, or a container that allows "
@@ -74,11 +76,14 @@ def find_assignment(name: str, where: Path) -> Assignment:
 
 
 def chosen_assignment(parser: argparse.ArgumentParser, name: str, where: Path) -> Assignment:
-    """Return the assignment as find_assignment does, or exit with a usage error saying why."""
+    """Return the assignment as find_assignment does, or exit saying why: a usage error, or a
+    grader error (3) for a lab that breaks the contract."""
     try:
         return find_assignment(name, where)
     except UnknownAssignment as exc:
         parser.error(str(exc))
+    except ContractError as exc:
+        parser.exit(EXIT_GRADER_ERROR, f"{parser.prog}: {exc}\n")
 
 
 def grading_options(parser: argparse.ArgumentParser, args: argparse.Namespace,

@@ -3,7 +3,12 @@
 An assignment is a Python package plus a public folder. The package declares itself with an
 `AssignmentPlugin` named `ASSIGNMENT` in its `__init__.py`, and the registry finds it by name
 (built-in assignments, or any installed package's `grader.assignments` entry point). Its three
-modules are the hooks below; `validate_plugin` checks them against the question table.
+modules hold the hooks below (`HOOKS`, read with `hook`). `validate_plugin` checks a lab when the
+registry hands it out, without keras: names close to a hook but not one (`note`, `Rubric`,
+`install_datas`), hooks that are missing or not callable, RUBRIC against the questions, criteria
+without checks or naming no check function, and messages in one language only or whose
+placeholders differ. The warm worker checks OBSERVERS and `install_data` when it preloads a lab's
+observers (`observers_problems`, said on its ready line).
 
 - `<package>.observers` — runs only inside the sandboxed child, may import keras:
     OBSERVERS: {question id: observer(module, ctx, args) -> JSON-safe dict}
@@ -12,9 +17,11 @@ modules are the hooks below; `validate_plugin` checks them against the question 
 - `<package>.rubric` — pure, no keras; runs in the process that judges:
     RUBRIC: {question id: checks(expected_data) -> iterator of checks}
     notes(question, data) -> [(message key, params)]  (optional) notes about an observation.
-- `<package>.messages` — (optional) MESSAGES: {"en": {key: text}, "fr": {…}}: sentences of
-    this assignment only, laid over the engine's catalogue in its reports. A failed check gets
-    the hint `hint.<question>.<check name>` (or `hint.<check name>`) when the catalogue has one.
+    ECHOES: (field, …)  (optional) fields the observers write from the set's arguments.
+- `<package>.messages` — (optional) MESSAGES: {key: {"en": text, "fr": text}} (or the older
+    {"en": {key: text}, "fr": {…}}): sentences of this assignment only, laid over the engine's
+    catalogue in its reports. A failed check gets the hint `hint.<question>.<check name>` (or
+    `hint.<check name>`) when the catalogue has one.
 
 The public folder holds `assignment.toml` (questions, points, criteria, public argument sets),
 the starter, `dataset_utils` and data, and `expected_observations.json`. The reference folder,
@@ -24,16 +31,27 @@ every path the sandbox shows a student's code (checked before grading).
 
 from __future__ import annotations
 
+import ast
+import importlib
+import importlib.util
+import pkgutil
+import re
+import string
+import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from difflib import get_close_matches
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Protocol
 
 from grader.checks.base import Check
+from grader.messages import LANGUAGES
 
 OBSERVERS_MODULE = "observers"
 RUBRIC_MODULE = "rubric"
 MESSAGES_MODULE = "messages"
+CLOSE_TO_A_HOOK = 0.8  # difflib's ratio above which a name is taken for a misspelt hook
 
 
 @dataclass(frozen=True)
@@ -61,6 +79,26 @@ class AssignmentPlugin:
         return f"{self.package}.{MESSAGES_MODULE}"
 
 
+@dataclass(frozen=True)
+class Hook:
+    """A name the engine reads from one of an assignment's modules."""
+
+    module: str  # OBSERVERS_MODULE, RUBRIC_MODULE or MESSAGES_MODULE
+    name: str
+    required: bool
+    function: bool  # a function (else a table or a tuple)
+
+
+HOOKS = (
+    Hook(OBSERVERS_MODULE, "OBSERVERS", required=True, function=False),
+    Hook(OBSERVERS_MODULE, "install_data", required=False, function=True),
+    Hook(RUBRIC_MODULE, "RUBRIC", required=True, function=False),
+    Hook(RUBRIC_MODULE, "notes", required=False, function=True),
+    Hook(RUBRIC_MODULE, "ECHOES", required=False, function=False),
+    Hook(MESSAGES_MODULE, "MESSAGES", required=True, function=False),
+)
+
+
 class Observer(Protocol):
     """Observes one question for one argument set, inside the sandboxed child."""
 
@@ -75,18 +113,264 @@ class ContractError(ValueError):
     """An assignment does not provide what the contract asks for; the message says what."""
 
 
+def hook(module: ModuleType, name: str) -> Any:
+    """Return a module's hook by its declared name (None for an optional one it lacks)."""
+    if name not in {h.name for h in HOOKS}:
+        raise LookupError(f"{name!r} is not a hook of the assignment contract")
+    return getattr(module, name, None)
+
+
 def validate_table(plugin: AssignmentPlugin, label: str, table: Any,
                    question_ids: Iterable[str]) -> None:
     """Refuse a hook table (OBSERVERS, RUBRIC) that does not cover exactly the questions."""
+    problems = table_problems(label, table, question_ids)
+    if problems:
+        raise ContractError(f"assignment {plugin.name}: {'; '.join(problems)}")
+
+
+def table_problems(label: str, table: Any, question_ids: Iterable[str]) -> list[str]:
+    """Say what keeps a hook table from holding one callable entry per question."""
     ids = list(question_ids)
     if not isinstance(table, Mapping):
-        raise ContractError(f"assignment {plugin.name}: {label} — expected a dict by question id")
+        return [f"{label} — expected a dict by question id"]
     missing = [q for q in ids if q not in table]
-    extra = [q for q in table if q not in ids]
+    extra = [str(q) for q in table if q not in ids]
     if missing or extra:
-        said = ([f"no entry for {', '.join(missing)}"] if missing else []) + (
-            [f"entries for unknown questions {', '.join(map(str, extra))}"] if extra else [])
-        raise ContractError(f"assignment {plugin.name}: {label} — {'; '.join(said)}")
-    for question, entry in table.items():
-        if not callable(entry):
-            raise ContractError(f"assignment {plugin.name}: {label}[{question!r}] is not callable")
+        return ([f"{label} — no entry for {', '.join(missing)}"] if missing else []) + (
+            [f"{label} — entries for unknown questions {', '.join(extra)}"] if extra else [])
+    return [f"{label}[{q!r}] is not callable" for q, entry in table.items() if not callable(entry)]
+
+
+def contract_message(lab: str, problems: Iterable[str], how: str = "") -> str:
+    """Say in one message every problem found in a lab, one per line."""
+    return (f"assignment {lab} breaks the contract (docs/authoring.md){how}:"
+            + "".join(f"\n- {p}" for p in problems))
+
+
+def validate_plugin(plugin: AssignmentPlugin) -> None:
+    """Refuse a lab that breaks the contract, listing every problem found in one message."""
+    problems = plugin_problems(plugin)
+    if problems:
+        raise ContractError(contract_message(f"{plugin.name} ({plugin.package})", problems))
+
+
+def plugin_problems(plugin: AssignmentPlugin) -> tuple[str, ...]:
+    """Say what a lab breaks of the contract, in its author's terms; imports no keras (its
+    observers are read as source: they run only in the sandboxed child and the warm worker)."""
+    table, questions, said = read_questions(plugin.public_dir / "assignment.toml")
+    rubric, rubric_said = imported(plugin.rubric_module)
+    checks = check_functions(rubric, plugin.package) if rubric is not None else None
+    problems = said + criteria_problems(table, checks) + rubric_said
+    if rubric is not None:
+        problems += rubric_problems(rubric, questions)
+    problems += source_problems(OBSERVERS_MODULE, module_source(plugin.observers_module))
+    messages, messages_said = imported(plugin.messages_module, optional=True)
+    problems += messages_said
+    if messages is not None:
+        problems += source_problems(MESSAGES_MODULE, module_source(plugin.messages_module))
+        if hasattr(messages, "MESSAGES"):
+            problems += message_problems(messages.MESSAGES)
+    return tuple(problems)
+
+
+def read_questions(path: Path) -> tuple[dict[str, Any], list[str] | None, list[str]]:
+    """Read assignment.toml as data: the table, its question ids (None when unreadable) and
+    what is wrong with reading it (its own validation is grader/assignment.py's)."""
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return {}, None, [f"assignment.toml does not read: {exc}"]
+    questions = table.get("questions")
+    if not isinstance(questions, list) or not all(isinstance(q, dict) for q in questions):
+        return table, None, ["assignment.toml: expected [[questions]] tables"]
+    return table, [str(q.get("id")) for q in questions], []
+
+
+def criteria_problems(table: dict[str, Any], checks: set[str] | None) -> list[str]:
+    """Criteria that list no check, or (when the rubric imports) a name no check function has."""
+    problems = []
+    for question in table.get("questions") or ():
+        criteria = question.get("criteria") if isinstance(question, dict) else None
+        for criterion in criteria if isinstance(criteria, list) else ():
+            if not isinstance(criterion, dict):
+                continue
+            where = f"assignment.toml: {question.get('id')}, criterion '{criterion.get('id')}'"
+            selectors = criterion.get("checks")
+            if not selectors or not isinstance(selectors, list):
+                problems.append(f"{where} lists no check")
+                continue
+            for name in dict.fromkeys(str(s).split("[")[0] for s in selectors):
+                if checks is not None and name not in checks:
+                    close = get_close_matches(name, sorted(checks), n=1)
+                    problems.append(f"{where} lists {name}, which is no check function"
+                                    + (f" (did you mean {close[0]}?)" if close else ""))
+    return problems
+
+
+def check_functions(rubric: ModuleType, package: str) -> set[str]:
+    """Name the check functions a rubric can yield: its own, those of the modules it imports
+    from its package or the engine's checks, and every check of the engine."""
+    import grader.checks
+
+    pending = [rubric] + [importlib.import_module(f"grader.checks.{m.name}")
+                          for m in pkgutil.iter_modules(grader.checks.__path__)]
+    seen: set[str] = set()
+    names: set[str] = set()
+    while pending:
+        module = pending.pop()
+        if module.__name__ in seen:
+            continue
+        seen.add(module.__name__)
+        for name, value in vars(module).items():
+            if isinstance(value, ModuleType):
+                if value.__name__.startswith((f"{package}.", "grader.checks.")):
+                    pending.append(value)
+            elif callable(value) and name.startswith("check_"):
+                names |= {name, getattr(getattr(value, "func", value), "__name__", name)}
+    return names
+
+
+def rubric_problems(rubric: ModuleType, questions: list[str] | None) -> list[str]:
+    """Misspelt or missing hooks of the rubric, RUBRIC against the questions, `notes` callable."""
+    file = f"{RUBRIC_MODULE}.py"
+    problems = source_problems(RUBRIC_MODULE, module_source(rubric.__name__), rubric)
+    if hasattr(rubric, "RUBRIC") and questions is not None:
+        problems += table_problems(f"{file}: RUBRIC", rubric.RUBRIC, questions)
+    echoes = hook(rubric, "ECHOES")
+    if echoes is not None and (not isinstance(echoes, tuple | list)
+                               or not all(isinstance(e, str) for e in echoes)):
+        problems.append(f"{file}: ECHOES — expected a tuple of field names")
+    return problems
+
+
+def observers_problems(observers: ModuleType, questions: Iterable[str]) -> list[str]:
+    """What the warm worker finds wrong with a lab's imported observers: misspelt hooks,
+    OBSERVERS against the questions, `install_data` not callable."""
+    file = f"{OBSERVERS_MODULE}.py"
+    problems = source_problems(OBSERVERS_MODULE, module_source(observers.__name__), observers)
+    if hasattr(observers, "OBSERVERS"):
+        problems += table_problems(f"{file}: OBSERVERS", observers.OBSERVERS, questions)
+    return problems
+
+
+def source_problems(kind: str, source: str | None, module: ModuleType | None = None
+                    ) -> list[str]:
+    """Names of a module's source close to a hook but not one, hooks it lacks, and (when it
+    is imported) function hooks that are not callable."""
+    file = f"{kind}.py"
+    if source is None:
+        return [f"{file}: not found"]
+    try:
+        bound = bound_names(source)
+    except SyntaxError as exc:
+        return [f"{file} does not parse: line {exc.lineno}: {exc.msg}"]
+    hooks = [h for h in HOOKS if h.module == kind]
+    problems = [f"{file}: `{name}` is not a hook of {file} (did you mean `{close}`?)"
+                for name, close in misspelt(bound, hooks)]
+    for item in hooks:
+        present = hasattr(module, item.name) if module is not None else item.name in bound
+        if item.required and not present:
+            problems.append(f"{file}: defines no {item.name}")
+        if item.function and module is not None and present and not callable(
+                getattr(module, item.name)):
+            problems.append(f"{file}: `{item.name}` is not callable")
+    return problems
+
+
+def misspelt(bound: Mapping[str, str], hooks: list[Hook]) -> Iterator[tuple[str, str]]:
+    """Yield (name, hook) for each name the module defines that is close to a hook but not one:
+    any name for a function hook, names bound to values for a table."""
+    names = {h.name for h in hooks}
+    for name, kind in bound.items():
+        if name.startswith("_") or name in names or kind == "import":
+            continue
+        candidates = {h.name.lower(): h.name for h in hooks if h.function or kind == "value"}
+        close = get_close_matches(name.lower(), list(candidates), n=1, cutoff=CLOSE_TO_A_HOOK)
+        if close:
+            yield name, candidates[close[0]]
+
+
+def bound_names(source: str) -> dict[str, str]:
+    """Return the names a module binds at top level: 'function', 'value' or 'import' each."""
+    bound: dict[str, str] = {}
+    pending = list(ast.parse(source).body)
+    while pending:
+        node = pending.pop(0)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound[node.name] = "function"
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            bound |= {(a.asname or a.name).split(".")[0]: "import" for a in node.names}
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            bound |= {n.id: "value" for t in targets for n in ast.walk(t)
+                      if isinstance(n, ast.Name)}
+        elif isinstance(node, ast.If | ast.Try | ast.With | ast.For | ast.While):
+            pending += [*getattr(node, "body", []), *getattr(node, "orelse", []),
+                        *getattr(node, "finalbody", []),
+                        *(s for h in getattr(node, "handlers", []) for s in h.body)]
+    return bound
+
+
+def module_source(name: str) -> str | None:
+    """Return a module's source without running it (None when there is no such module)."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or spec.loader is None or not hasattr(spec.loader, "get_source"):
+        return None
+    return spec.loader.get_source(name)
+
+
+def imported(name: str, optional: bool = False) -> tuple[ModuleType | None, list[str]]:
+    """Import one of a lab's modules; say why it does not import (an optional one may lack)."""
+    file = f"{name.rpartition('.')[2]}.py"
+    try:
+        return importlib.import_module(name), []
+    except ModuleNotFoundError as exc:
+        if optional and exc.name == name:
+            return None, []
+        return None, [f"{file} does not import: {type(exc).__name__}: {exc}"]
+    except Exception as exc:  # noqa: BLE001 - the lab's own code: said, not raised
+        return None, [f"{file} does not import: {type(exc).__name__}: {exc}"]
+
+
+def message_problems(table: Any) -> list[str]:
+    """Sentences missing in a language, or whose placeholders differ between languages."""
+    label = f"{MESSAGES_MODULE}.py: MESSAGES"
+    if not isinstance(table, Mapping):
+        return [f"{label} — expected a dict of sentences by key"]
+    if table and set(table) <= set(LANGUAGES):  # the older {"en": {key: text}, "fr": {…}}
+        sides = {lang: table.get(lang) or {} for lang in LANGUAGES}
+        if not all(isinstance(side, Mapping) for side in sides.values()):
+            return [f"{label} — expected a dict of sentences for each language"]
+        table = {key: {lang: side[key] for lang, side in sides.items() if key in side}
+                 for key in dict.fromkeys(k for side in sides.values() for k in side)}
+    problems = []
+    for key, texts in table.items():
+        where = f"{label}[{key!r}]"
+        if not isinstance(texts, Mapping):
+            problems.append(f"{where} — expected {{'en': text, 'fr': text}}")
+            continue
+        problems += [f"{where} has no {lang!r} text" for lang in LANGUAGES if lang not in texts]
+        problems += [f"{where} has a {lang!r} text: the grader speaks {', '.join(LANGUAGES)}"
+                     for lang in texts if lang not in LANGUAGES]
+        fields = {}
+        for lang, text in texts.items():
+            try:
+                fields[lang] = placeholders(text)
+            except (TypeError, ValueError) as exc:
+                problems.append(f"{where}[{lang!r}] is not a sentence template: {exc}")
+        if len(set(fields.values())) > 1:
+            problems.append(f"{where} — the placeholders differ: " + ", ".join(
+                f"{' '.join(f'{{{n}}}' for n in sorted(names)) or 'none'} in {lang!r}"
+                for lang, names in fields.items()))
+    return problems
+
+
+def placeholders(text: Any) -> frozenset[str]:
+    """Return the names a sentence template fills in ({where}, {count}…)."""
+    if not isinstance(text, str):
+        raise TypeError(f"expected text, got {type(text).__name__}")
+    return frozenset(re.split(r"[.\[]", field)[0] for _, field, _, _ in
+                     string.Formatter().parse(text) if field is not None)

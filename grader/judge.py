@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from types import ModuleType
@@ -10,8 +11,9 @@ from types import ModuleType
 from grader.argsets import FIRST_SET, ArgSet, set_label
 from grader.assignment import Assignment, Question
 from grader.attachments import collect_attachments
-from grader.checks.base import JudgeContext, Skip, check_id, check_name
-from grader.contract import validate_table
+from grader.checks.base import AuthoringError, JudgeContext, Skip, check_id, check_name
+from grader.contract import hook, validate_table
+from grader.layer_kinds import LAYER_KINDS, Kinds, extended
 from grader.messages import Catalog, assignment_messages, source_name, translate
 from grader.model import (
     CRASHED,
@@ -34,6 +36,7 @@ from grader.observations import ECHOES, Problem, first_problem, with_trusted_ech
 from grader.scoring import CriteriaError, question_score, score_criteria
 
 MALFORMED = "MalformedResult"
+SETTING_PARAM = re.compile(r"[\[,]setting=([^,\]]+)")  # in a check id: ...[index=2,setting=units]
 
 
 def load_rubric(assignment: Assignment) -> ModuleType:
@@ -46,8 +49,8 @@ def load_rubric(assignment: Assignment) -> ModuleType:
 
 
 def run_checks(rubric: ModuleType, question: str, expected: dict, actual: dict, lang: str,
-               arg_set: ArgSet | None = None, messages: Catalog | None = None
-               ) -> tuple[CheckResult, ...]:
+               arg_set: ArgSet | None = None, messages: Catalog | None = None,
+               function: str = "") -> tuple[CheckResult, ...]:
     """Run every check the rubric picks for the question; report every difference.
 
     `actual` is the student's claim: a check that cannot read it fails (it is never the grader's
@@ -56,7 +59,7 @@ def run_checks(rubric: ModuleType, question: str, expected: dict, actual: dict, 
     """
     set_id = "" if arg_set is None or arg_set.id == FIRST_SET else arg_set.id
     ctx = JudgeContext(question, lang, set_label(arg_set) if arg_set is not None else "",
-                       messages or {})
+                       messages or {}, function)
     results = []
     for check in rubric.RUBRIC[question](expected):
         ident = check_id(question, check, set_id)
@@ -135,7 +138,7 @@ def observation_notes(rubric: ModuleType, observation: Observation, lang: str,
     for note in observation.notes:
         key, _, value = note.partition(":")
         texts.append(translate(lang, f"note.{key}", count=value))
-    notes = getattr(rubric, "notes", None)  # optional hook (grader/contract.py)
+    notes = hook(rubric, "notes")  # optional (grader/contract.py)
     if observation.status == Status.OK and notes is not None and readable:
         texts += [translate(lang, key, messages, **params)
                   for key, params in notes(observation.question, observation.data)]
@@ -148,7 +151,7 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
     """Return the graded result of one question, observed with each of its argument sets."""
     rubric = load_rubric(assignment)
     messages = assignment_messages(assignment.plugin.messages_module)
-    echoes = ECHOES + tuple(getattr(rubric, "ECHOES", ()))
+    echoes = ECHOES + tuple(hook(rubric, "ECHOES") or ())
     actual = {s.id: _trusted(actual[s.id], expected.get(s.id), echoes) for s in sets}
     first = actual[sets[0].id]
     problems = {s.id: first_problem(actual[s.id].data) if actual[s.id].status == Status.OK
@@ -168,6 +171,20 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
                               message=translate(lang, "q.grader_error"),
                               failure=Failure("grader", "ReferenceUnavailable",
                                               "no reference observation for this question"))
+    try:
+        return _judged(assignment, question, sets, expected, actual, lang, rubric, messages,
+                       problems, base)
+    except (AuthoringError, CriteriaError) as exc:  # the lab does not fit its checks: its fault
+        return QuestionResult(score=0.0, status=GRADER_ERROR, **base,
+                              message=translate(lang, "q.grader_error"),
+                              failure=Failure("judge", type(exc).__name__, str(exc)[:500]))
+
+
+def _judged(assignment: Assignment, question: Question, sets: Sequence[ArgSet],
+            expected: Mapping[str, Observation | None], actual: Mapping[str, Observation],
+            lang: str, rubric: ModuleType, messages: Catalog, problems: dict, base: dict
+            ) -> QuestionResult:
+    """Judge every argument set's observation and score the question's criteria."""
     checks: list[CheckResult] = []
     attachments: dict = {}
     message, failure, hidden_failure = "", None, False
@@ -181,10 +198,12 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
             got = replace(got, status=ERROR, failure=Failure(
                 "observe", "ForeignResult", translate(lang, "q.foreign_calls"), arg_set.id))
         if got.status == Status.OK:
-            checks += run_checks(rubric, question.id, want, got.data, lang, arg_set, messages)
-            attachments = attachments or _attachments(question.id, want, got.data, lang,
-                                                      question.show_layers,
-                                                      "" if arg_set.id == FIRST_SET else arg_set.id)
+            checks += run_checks(rubric, question.id, want, got.data, lang, arg_set, messages,
+                                 question.function)
+            attachments = attachments or _attachments(
+                question.id, want, got.data, lang, question.show_layers,
+                "" if arg_set.id == FIRST_SET else arg_set.id,
+                extended(dict(assignment.layer_kinds)), mentioned_settings(checks))
             continue
         status = got.status if got.status in STUDENT_FAULTS else ERROR
         said = failure_message(status, got.failure, lang)
@@ -193,12 +212,7 @@ def judge_question(assignment: Assignment, question: Question, sets: Sequence[Ar
         message = message or (set_checks[0].message if set_checks else said)
         if failure is None:
             failure, hidden_failure = got.failure, arg_set.hidden
-    try:
-        criteria = score_criteria(question, checks, lang)
-    except CriteriaError as exc:  # assignment.toml does not fit the checks: the grader's fault
-        return QuestionResult(score=0.0, status=GRADER_ERROR, **base,
-                              message=translate(lang, "q.grader_error"),
-                              failure=Failure("judge", type(exc).__name__, str(exc)[:500]))
+    criteria = score_criteria(question, checks, lang)
     passed = all(c.status == PASSED for c in checks)
     return QuestionResult(score=question_score(criteria), status=PASSED if passed else FAILED,
                           checks=tuple(checks), criteria=criteria, attachments=attachments,
@@ -233,10 +247,18 @@ def _same_calls(expected: dict, actual: dict) -> bool:
         for b, e in zip(builds, expected["builds"], strict=True))
 
 
+def mentioned_settings(checks: Sequence[CheckResult]) -> tuple[str, ...]:
+    """Return the layer settings the question's checks compared, in order ('units', …)."""
+    found = (SETTING_PARAM.search(c.id) for c in checks if ".check_layer_setting[" in c.id)
+    return tuple(dict.fromkeys(m.group(1) for m in found if m is not None))
+
+
 def _attachments(question: str, expected: dict, actual: dict, lang: str,
-                 show_layers: bool = False, set_id: str = "") -> dict:
+                 show_layers: bool = False, set_id: str = "", kinds: Kinds = LAYER_KINDS,
+                 mentioned: tuple[str, ...] = ()) -> dict:
     """Collect the renderers' extras; a student's malformed data only loses them."""
     try:
-        return collect_attachments(question, expected, actual, lang, show_layers, set_id)
+        return collect_attachments(question, expected, actual, lang, show_layers, set_id,
+                                   kinds, mentioned)
     except (KeyError, IndexError, TypeError, ValueError, AttributeError):
         return {}

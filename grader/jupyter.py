@@ -311,6 +311,7 @@ def load_ipython_extension(shell: Any) -> None:
             """%grade [QUESTION ...] [--lang en|fr] [--timeout-scale X]: grade this kernel."""
             from IPython.core.error import UsageError as MagicUsageError
 
+            from grader.contract import ContractError
             from grader.registry import UnknownAssignment, find_plugin
             from grader.runner import WorkerError
             from grader.submission import SubmissionNotFound
@@ -322,7 +323,7 @@ def load_ipython_extension(shell: Any) -> None:
                 if args.assignment:
                     self.session.assignment = find_plugin(args.assignment).name
                 return self.session.grade(args.questions, args.lang, args.timeout_scale)
-            except (UsageError, SubmissionNotFound, UnknownAssignment) as exc:
+            except (UsageError, SubmissionNotFound, UnknownAssignment, ContractError) as exc:
                 raise MagicUsageError(str(exc)) from None
             except WorkerError as exc:  # shown in one line, without a traceback
                 raise MagicUsageError(f"%grade: the grader could not run ({exc}). This is not "

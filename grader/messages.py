@@ -294,6 +294,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "a keras Model",
         "fr": "un Model keras",
     },
+    "what.weights_kept": {
+        "en": "the weights the model holds after the fit",
+        "fr": "les poids du modèle après l'entraînement",
+    },
+    "value.epoch_weights": {
+        "en": "those of epoch {epoch}",
+        "fr": "ceux de l'époque {epoch}",
+    },
+    "value.other_weights": {
+        "en": "weights of no single epoch",
+        "fr": "des poids d'aucune époque",
+    },
+    "value.your_function": {
+        "en": "your function",
+        "fr": "votre fonction",
+    },
     "value.a_history": {
         "en": "a keras History",
         "fr": "un History keras",

@@ -101,6 +101,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     from grader.assignment import load_assignment
     from grader.cli_options import default_lang
+    from grader.contract import ContractError
     from grader.registry import UnknownAssignment, find_plugin, plugin_for_submission
     from grader.submission import SubmissionNotFound, find_submission
 
@@ -108,7 +109,7 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         assignment = load_assignment(find_plugin(name) if name else plugin_for_submission(path))
         file = find_submission(path, assignment.module)
-    except (SubmissionNotFound, UnknownAssignment) as exc:
+    except (SubmissionNotFound, UnknownAssignment, ContractError) as exc:
         raise pytest.UsageError(f"--grade: {exc}") from exc
     config.stash[GRADING] = Grading(file, config.getoption("grade_lang") or default_lang(),
                                     assignment.name)

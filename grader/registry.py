@@ -3,15 +3,25 @@
 Built-in: every sub-package of `grader` that has a `rubric.py` (and declares ASSIGNMENT). A
 course ships its own assignment as a package whose `pyproject.toml` declares
 `[project.entry-points."grader.assignments"] my_lab = "my_course.my_lab:ASSIGNMENT"`.
+
+A lab is checked against the contract (grader/contract.py, once per process) when the registry
+hands it out to be graded; listing the labs checks none, so one broken lab hides no other.
 """
 
 from __future__ import annotations
 
 import importlib
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from grader.contract import RUBRIC_MODULE, AssignmentPlugin, ContractError
+from grader.contract import (
+    RUBRIC_MODULE,
+    AssignmentPlugin,
+    ContractError,
+    contract_message,
+    plugin_problems,
+)
 
 ENTRY_POINT_GROUP = "grader.assignments"
 SUFFIXES = (".py", ".ipynb")
@@ -36,8 +46,23 @@ def built_in_packages() -> list[str]:
                   if (path / "__init__.py").is_file() and (path / f"{RUBRIC_MODULE}.py").is_file())
 
 
+@cache
+def contract_problems(plugin: AssignmentPlugin) -> tuple[str, ...]:
+    """Return what a lab breaks of the contract, found once per process."""
+    return plugin_problems(plugin)
+
+
+def checked(plugin: AssignmentPlugin) -> AssignmentPlugin:
+    """Return the lab, or raise ContractError listing what it breaks of the contract."""
+    problems = contract_problems(plugin)
+    if problems:
+        raise ContractError(contract_message(f"{plugin.name} ({plugin.package})", problems))
+    return plugin
+
+
 def registered() -> dict[str, AssignmentPlugin]:
-    """Return every assignment found, by name (built-in first; an entry point may not shadow)."""
+    """Return every assignment found, by name (built-in first; an entry point may not shadow);
+    unchecked, for listing them (`checked` before grading one)."""
     found: dict[str, AssignmentPlugin] = {}
     for package in built_in_packages():
         plugin = _declared(package)
@@ -52,11 +77,11 @@ def registered() -> dict[str, AssignmentPlugin]:
 
 
 def find_plugin(name: str) -> AssignmentPlugin:
-    """Return the assignment with this name, or raise naming the known ones."""
+    """Return the assignment with this name, checked, or raise naming the known ones."""
     plugins = registered()
     if name not in plugins:
         raise UnknownAssignment(f"no assignment named {name!r} (known: {', '.join(sorted(plugins))})")
-    return plugins[name]
+    return checked(plugins[name])
 
 
 def modules(plugins: dict[str, AssignmentPlugin]) -> dict[str, str]:
@@ -67,7 +92,8 @@ def modules(plugins: dict[str, AssignmentPlugin]) -> dict[str, str]:
 
 
 def plugin_for_submission(path: Path) -> AssignmentPlugin:
-    """Return the assignment whose submission file is at `path` (a file, or inside a folder).
+    """Return the assignment whose submission file is at `path` (a file, or inside a folder),
+    checked.
 
     A folder holding the files of several assignments is ambiguous: the one saved last wins.
     """
@@ -79,14 +105,14 @@ def plugin_for_submission(path: Path) -> AssignmentPlugin:
     for name, module in names.items():
         if path.is_file():
             if path.stem == module and path.suffix in SUFFIXES:
-                return plugins[name]
+                return checked(plugins[name])
             continue
         for suffix in SUFFIXES:
             file = path / f"{module}{suffix}"
             if file.is_file():
                 candidates.append((file.stat().st_mtime, plugins[name]))
     if candidates:
-        return max(candidates, key=lambda c: c[0])[1]
+        return checked(max(candidates, key=lambda c: c[0])[1])
     looked = " or ".join(f"{module}.py" for module in names.values())
     raise UnknownAssignment(
         f"no submission of a known assignment in {path} (looked for {looked}, or a notebook); "
@@ -94,7 +120,8 @@ def plugin_for_submission(path: Path) -> AssignmentPlugin:
 
 
 def plugin_for_functions(names: set[str]) -> AssignmentPlugin:
-    """Return the assignment most of whose graded functions are among `names` (a kernel's)."""
+    """Return the assignment most of whose graded functions are among `names` (a kernel's),
+    checked."""
     from grader.assignment import load_assignment
 
     plugins = registered()
@@ -106,5 +133,5 @@ def plugin_for_functions(names: set[str]) -> AssignmentPlugin:
     if best is None or scores[best] == 0:
         raise UnknownAssignment("no function of a known assignment is defined here; name the "
                                 "assignment with --assignment NAME")
-    return plugins[best]
+    return checked(plugins[best])
 

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from grader.contract import ContractError, contract_message
 from grader.jobs import Budgets, Job
 from grader.model import Failure, Observation, Status
 from grader.observe.worker import worker_environment
@@ -66,6 +67,13 @@ class WarmWorker:
         ready = self._read_line(timeout=STARTUP_TIMEOUT)
         if ready.get("kind") != "ready":
             raise WorkerError(f"the grading worker did not start: {ready}")
+        broken = {lab: problems for lab, problems in (ready.get("contract") or {}).items()
+                  if problems}
+        if broken:  # a lab's observers, checked as the worker preloaded them: no job would run
+            self.kill()
+            raise ContractError("\n".join(
+                contract_message(lab, problems, ", as the grading worker found when it loaded "
+                                 "its observers") for lab, problems in sorted(broken.items())))
 
     def _read_line(self, timeout: float | None = None) -> dict[str, Any]:
         """Read one protocol line from the worker (within `timeout` seconds, if given)."""

@@ -49,8 +49,8 @@ def test_every_registered_assignment_fulfils_the_contract(name: str) -> None:
 
 def test_a_rubric_that_misses_a_question_is_refused() -> None:
     plugin = find_plugin("td_keras_mlp")
-    with pytest.raises(ContractError, match=r"RUBRIC — no entry for q2; entries for unknown "
-                                            r"questions q99"):
+    with pytest.raises(ContractError, match=r"RUBRIC — no entry for q2; RUBRIC — entries for "
+                                            r"unknown questions q99"):
         validate_table(plugin, "RUBRIC", {"q1": len, "q99": len}, ["q1", "q2"])
 
 

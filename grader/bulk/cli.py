@@ -40,6 +40,7 @@ from grader.cli_options import (
     grading_options,
     question_ids,
 )
+from grader.contract import ContractError
 from grader.registry import UnknownAssignment
 from grader.scoring import EXIT_ALL_PASSED, EXIT_GRADER_ERROR, EXIT_USAGE
 from grader.similarity.model import DEFAULT_THRESHOLD, Settings
@@ -176,7 +177,7 @@ def run_bulk(argv: list[str]) -> int:
             bar.close()
         print("grade bulk: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except OSError as exc:  # e.g. the Dask scheduler cannot be reached
+    except (OSError, ContractError) as exc:  # no Dask scheduler; a lab's observers broken
         for bar in progress:  # stop the redraws before the message
             bar.close()
         print(f"grade bulk: {exc}", file=sys.stderr)
@@ -203,6 +204,8 @@ def class_assignment(parser: argparse.ArgumentParser, args: argparse.Namespace, 
         return load_assignment(choose_lab(args.input, (args.out,), limits))
     except (UnknownAssignment, InputError) as exc:
         parser.error(str(exc))
+    except ContractError as exc:
+        parser.exit(EXIT_GRADER_ERROR, f"{parser.prog}: {exc}\n")
 
 
 def bulk_exit_code(outcome: BulkOutcome) -> int:

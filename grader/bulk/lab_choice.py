@@ -15,7 +15,7 @@ from pathlib import Path
 
 from grader.bulk.inputs import Limits, discover
 from grader.contract import AssignmentPlugin
-from grader.registry import UnknownAssignment, modules, registered
+from grader.registry import UnknownAssignment, checked, modules, registered
 from grader.trees import temporary_folder
 
 
@@ -69,4 +69,4 @@ def choose_lab(input_path: Path, exclude: tuple[Path, ...] = (), limits: Limits 
             f"cannot tell which lab {input_path} is for ({votes.describe()}): a lab is chosen "
             "when more than half of the students hold its file (one vote each) — name it with "
             "--assignment NAME")
-    return registered()[lab]
+    return checked(registered()[lab])

@@ -21,6 +21,10 @@ class Verdict:
     hint: str = ""
 
 
+class AuthoringError(Exception):
+    """A check asks for what the lab's reference does not have: the lab's mistake, said loudly."""
+
+
 class Skip(Exception):
     """A check cannot run because an earlier one failed (e.g. the object is not a model)."""
 
@@ -38,6 +42,12 @@ class JudgeContext:
     lang: str = "en"
     set_label: str = ""  # the arguments of a set other than the contract's own call
     messages: Catalog = field(default_factory=dict)  # the assignment's own sentences and hints
+    function: str = ""  # the graded function's name, as the contract writes it
+
+    @property
+    def called(self) -> str:
+        """The graded function as a student writes a call: 'fit_with_validation()'."""
+        return f"{self.function}()" if self.function else self.t("value.your_function")
 
     @property
     def label(self) -> str:

@@ -6,13 +6,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from grader.checks.base import JudgeContext, Skip, Verdict
+from grader.checks.base import AuthoringError, JudgeContext, Skip, Verdict
 from grader.checks.models import build_label, compile_of, model_of, run_of
+from grader.layer_kinds import has_setting, setting_value, settings_of
 from grader.messages import code, shape_code
 
-SETTINGS_BY_KIND = {"Conv": ("filters", "kernel_size", "strides", "padding", "activation"),
-                    "Pooling": ("pool_size", "strides", "padding"),
-                    "Dense": ("units", "activation")}
+SHAPE_SETTINGS = ("kernel_size", "pool_size", "strides", "dilation_rate")
 
 
 def stack(model: dict[str, Any]) -> list[dict[str, Any]]:
@@ -28,14 +27,6 @@ def kinds(layers: list[dict[str, Any]]) -> str:
 def same_kind(kind: str, family: str) -> bool:
     """Whether a layer kind belongs to a family ('Conv2D' or 'Pooling', any pooling layer)."""
     return kind == family or (family == "Pooling" and "Pooling" in kind)
-
-
-def settings_of(kind: str) -> tuple[str, ...]:
-    """Return the settings a student chooses for a layer of this kind."""
-    for family, names in SETTINGS_BY_KIND.items():
-        if family in kind and not kind.startswith("Global"):
-            return names
-    return ()
 
 
 def _models(ctx: JudgeContext, expected: dict, actual: dict, build: int
@@ -67,13 +58,38 @@ def _layer_pair(ctx: JudgeContext, expected: dict, actual: dict, build: int, ind
 
 def check_layer_setting(ctx: JudgeContext, expected: dict, actual: dict, build: int, index: int,
                         setting: str) -> Verdict:
-    """One setting (filters, kernel_size, pool_size, units, activation…) of one layer."""
+    """One setting of one layer, any that keras gives (units, return_sequences, output_dim…), or
+    of the layer it wraps ('layer.units'); a setting the reference's layer does not have is the
+    lab's mistake (AuthoringError), never a pass."""
     where, want, got = _layer_pair(ctx, expected, actual, build, index)
-    w, g = want.get(setting), got.get(setting)
-    if setting in ("kernel_size", "pool_size", "strides"):
+    if not has_setting(want, setting):
+        known = ", ".join(sorted(k for k in want if k not in ("kind", "params", "output_shape")))
+        raise AuthoringError(f"{ctx.question}: check_layer_setting asks for {setting!r} of layer "
+                             f"{index} ({want['kind']}), which the reference's layer does not "
+                             f"have (its settings: {known or 'none'})")
+    w, g = setting_value(want, setting), setting_value(got, setting)
+    if isinstance(w, dict) and "kind" in w:  # a wrapped layer: compared by its described settings
+        shown = layer_text(w, settings_of(str(w["kind"])))
+        return ctx.compare(where, setting, w, g, passed=_same_layer(w, g),
+                           shown_expected=shown, shown_actual=layer_text(
+                               g, settings_of(str(w["kind"]))) if isinstance(g, dict) else code(g))
+    if setting.rsplit(".", 1)[-1] in SHAPE_SETTINGS:
         return ctx.compare(where, setting, w, g, shown_expected=shape_code(w),
                            shown_actual=shape_code(g))
     return ctx.compare(where, setting, w, g)
+
+
+def _same_layer(want: dict[str, Any], got: Any) -> bool:
+    """Whether a wrapped layer is the reference's: same kind and same chosen settings."""
+    if not isinstance(got, dict) or got.get("kind") != want.get("kind"):
+        return False
+    return all(got.get(name) == want.get(name) for name in settings_of(str(want["kind"])))
+
+
+def layer_text(layer: dict[str, Any], names: tuple[str, ...]) -> str:
+    """Write a layer as code: LSTM(units=8, return_sequences=True)."""
+    shown = ", ".join(f"{name}={code(layer.get(name))}" for name in names if name in layer)
+    return f"{layer.get('kind', '?')}({shown})"
 
 
 def check_layer_output_shape(ctx: JudgeContext, expected: dict, actual: dict, build: int,

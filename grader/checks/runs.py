@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from grader.checks.base import JudgeContext, Skip, Verdict
+from grader.checks.base import AuthoringError, JudgeContext, Skip, Verdict
 from grader.messages import code, shape_code
 
 
@@ -70,18 +70,21 @@ def _history(ctx: JudgeContext, actual: dict) -> dict:
 
 
 def check_returns_history(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
-    """fit_with_validation returns the History of the fit."""
+    """The function returns the History of the fit."""
     if actual["is_history"]:
         return ctx.compare(ctx.label, ctx.t("what.returns"), "History", "History")
-    return Verdict(False, ctx.t("wrong_type", where=ctx.label, function="fit_with_validation()",
+    return Verdict(False, ctx.t("wrong_type", where=ctx.label, function=ctx.called,
                                 actual=actual["type"], expected=ctx.t("value.a_history")),
                    "History", actual["type"])
 
 
-def check_epochs_run(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
-    """The fit ran for the number of epochs given as argument."""
+def check_epochs_run(ctx: JudgeContext, expected: dict, actual: dict, stops_early: bool = False
+                     ) -> Verdict:
+    """The fit ran for the number of epochs given as argument (with `stops_early`, a fit with
+    early stopping: as many as the reference's fit ran)."""
     got = _history(ctx, actual)["epochs_run"]
-    return ctx.compare(ctx.label, ctx.t("what.epochs"), expected["epochs_asked"], got)
+    want = expected["epochs_run"] if stops_early else expected["epochs_asked"]
+    return ctx.compare(ctx.label, ctx.t("what.epochs"), want, got)
 
 
 def check_validation_metrics(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
@@ -143,11 +146,11 @@ def _figure(ctx: JudgeContext, actual: dict) -> dict:
 
 
 def check_returns_figure(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
-    """plot_accuracy returns a matplotlib Figure."""
+    """The function returns a matplotlib Figure."""
     figure = actual["figure"]
     if figure.get("is_figure"):
         return ctx.compare(ctx.label, ctx.t("what.figure"), "Figure", "Figure")
-    return Verdict(False, ctx.t("wrong_type", where=ctx.label, function="plot_accuracy()",
+    return Verdict(False, ctx.t("wrong_type", where=ctx.label, function=ctx.called,
                                 actual=figure.get("type"), expected=ctx.t("value.a_figure")),
                    "Figure", figure.get("type"))
 
@@ -261,4 +264,21 @@ def check_stopped_after(ctx: JudgeContext, expected: dict, actual: dict) -> Verd
 
     where = f"{ctx.label}, EarlyStopping (val_loss: {code(expected['run']['val_losses'])})"
     return ctx.compare(where, ctx.t("what.stopped_after"), want, got,
+                       shown_expected=shown(want), shown_actual=shown(got))
+
+
+def check_weights_kept(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
+    """After the fit, the model holds the weights of the same epoch as with the reference's
+    callback (restore_best_weights: the best epoch's; otherwise the last one's)."""
+    want = expected["run"].get("weights_epoch")
+    if want is None:
+        raise AuthoringError(f"{ctx.question}: check_weights_kept needs the callback driven "
+                             "with drive_callback(..., mark_weights=True)")
+    got = _run(ctx, actual).get("weights_epoch")
+
+    def shown(epoch: int | None) -> str:
+        return ctx.t("value.other_weights") if epoch is None else ctx.t("value.epoch_weights",
+                                                                         epoch=epoch)
+
+    return ctx.compare(ctx.label, ctx.t("what.weights_kept"), want, got,
                        shown_expected=shown(want), shown_actual=shown(got))

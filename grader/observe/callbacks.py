@@ -50,8 +50,13 @@ def drive_callback(
     handed: HandedModel,
     val_losses: Sequence[float],
     watched_file: Path | None = None,
+    mark_weights: bool = False,
 ) -> dict[str, Any]:
-    """Run set_model, on_train_begin, batches and on_epoch_end with known val_loss values."""
+    """Run set_model, on_train_begin, batches and on_epoch_end with known val_loss values.
+
+    With `mark_weights`, the weights move as in a fit: before each epoch's end every weight of
+    the model is set to the epoch's number, so the weights it holds after on_train_end say which
+    epoch's they are (`weights_epoch`: restore_best_weights restores the best one's)."""
     epochs = len(val_losses)
     train_losses = [1.0 - 0.05 * i for i in range(epochs)]  # always improving: 'loss' never stalls
     saved_epochs: list[int] = []
@@ -81,6 +86,9 @@ def drive_callback(
             "val_loss": float(val_losses[epoch]),
             "val_accuracy": 0.5,
         }
+        if mark_weights:
+            ctx.call(model.method("set_weights"), epoch_weights(handed, epoch + 1),
+                     label=f"{name}: the weights after epoch {epoch + 1}")
         event("on_epoch_end", epoch, logs, label=f"on_epoch_end({epoch}, logs)")
         if watched_file is not None:
             now = file_signature(watched_file)
@@ -91,12 +99,36 @@ def drive_callback(
             stopped_after = epoch + 1
             break
     event("on_train_end", logs, label="on_train_end()")
-    return {
+    run: dict[str, Any] = {
         "epochs_planned": epochs,
         "val_losses": [float(v) for v in val_losses],
         "saved_epochs": saved_epochs,
         "stopped_after": stopped_after,
     }
+    if mark_weights:
+        held = ctx.call(model.method("get_weights"), label=f"{name}: the weights after the fit")
+        run["weights_epoch"] = weights_epoch(held)
+    return run
+
+
+def epoch_weights(handed: HandedModel, epoch: int) -> list[Any]:
+    """Every weight of the handed model set to the epoch's number (float32, its shapes)."""
+    import numpy as np
+
+    return [np.full(tuple(w.shape), float(epoch), dtype="float32") for w in handed.model.weights]
+
+
+def weights_epoch(weights: Any) -> int | None:
+    """Which epoch's marked weights a model holds (None: unmarked, or not one epoch's)."""
+    import numpy as np
+
+    try:
+        values = np.concatenate([np.asarray(w, dtype="float64").ravel() for w in weights])
+    except (TypeError, ValueError):
+        return None
+    if values.size == 0 or not np.all(values == values[0]) or values[0] != round(values[0]):
+        return None
+    return int(values[0])
 
 
 def read_scalars(log_dir: Path) -> list[dict[str, Any]]:

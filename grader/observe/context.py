@@ -144,25 +144,29 @@ class ObserveContext:
             return ModelSeen(None, notes, f"{type(exc).__name__}: {exc}"[:300])
 
     def describe_model(self, value: Any, input_shape: Any = None, run: bool = True,
-                       base: Any = None, handed_base: HandedModel | None = None
-                       ) -> tuple[dict[str, Any], Any]:
+                       base: Any = None, handed_base: HandedModel | None = None,
+                       probe: dict[str, Any] | None = None) -> tuple[dict[str, Any], Any]:
         """Describe a returned model; return the description and the rebuilt model (or None).
 
         A model keras can rebuild here (its classes are keras's) is described and run here; one
         that holds the student's own classes is described by a probe in the executor (a claim).
+        `probe` is what the model is called and trained on, as {"dtype", "low", "high"} (the
+        default: floats in [0, 1); token ids: {"dtype": "int32", "high": vocabulary size}).
         """
-        from grader.observe.keras_models import describe_model
+        from grader.observe.keras_models import ProbeInput, describe_model
         from grader.observe.remote import Remote
 
         if not isinstance(value, Remote) or not value.is_model:
             return {"is_model": False, "type": _type_name(value)}, None
         seen = self.model(value, input_shape)
         if seen.model is not None:
-            description = describe_model(seen.model, input_shape, run=run, base=base)
+            description = describe_model(seen.model, input_shape, run=run, base=base,
+                                         probe=ProbeInput.from_json(probe))
             description["notes"] = sorted(set(description.get("notes", [])) | set(seen.notes))
             return description, seen.model
         description = self.probe("model", value, list(as_shape_list(input_shape)), run,
                                  handed_base.remote if handed_base else None,
+                                 ProbeInput.from_json(probe).as_json(),
                                  label=f"describing your {value.type}")
         if isinstance(description, dict):
             description["notes"] = sorted(set(description.get("notes") or []) | set(seen.notes)

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.contract import hook
 from grader.model import Failure, Status
 from grader.observe.channel import Channel, ChannelError
 from grader.observe.context import StudentCodeError
@@ -413,8 +414,8 @@ def run_executor(channel: Channel, ctx: ExecutorContext, observers: str, module_
     from grader.submission import import_submission
 
     started = time.monotonic()
-    install_data = getattr(importlib.import_module(observers), "install_data", None)
-    if install_data is not None:  # optional hook (grader/contract.py)
+    install_data = hook(importlib.import_module(observers), "install_data")
+    if install_data is not None:  # optional (grader/contract.py)
         install_data(ctx)
     fast_data.install()  # before the submission: its own fits at import get the same pipeline
     if eager:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import keras
@@ -12,6 +13,7 @@ import numpy as np
 
 from grader.observe.context import StudentCodeError
 
+PROBE_DTYPES = ("float32", "float64", "int32", "int64")
 RUN_BATCH = 4  # samples in the batch every built model is called and trained on
 ACTIVATION_LAYERS = {"Activation": None, "ReLU": "relu", "Softmax": "softmax"}
 LOSS_ALIASES = {
@@ -26,6 +28,15 @@ METRIC_ALIASES = {"acc": "accuracy", "mse": "mean_squared_error", "mae": "mean_a
 ACTIVATION_ALIASES = {"softmax_v2": "softmax", "identity": "linear", "none": "linear"}
 CONV_FIELDS = ("filters", "kernel_size", "strides", "padding")
 POOL_FIELDS = ("pool_size", "strides", "padding")
+NOISE_SETTINGS = frozenset({"name", "trainable", "dtype", "dtype_policy", "seed", "build_config",
+                            "registered_name", "module", "quantization_config",
+                            "backward_layer"})  # keras makes it from the wrapped layer
+NOISE_SUFFIXES = ("_initializer", "_constraint")
+WRAPPED_ATTRIBUTES = {"layer": "forward_layer"}  # Bidirectional keeps its wrapped layer there
+MAX_DEPTH = 3  # wrappers within wrappers described this deep (a student's own nesting is bounded)
+MAX_INNER_LAYERS = 32  # a network used as a layer has its layers described up to this many
+MAX_SETTINGS = 64  # settings read from one layer's config (a subclass may return anything)
+MAX_TEXT = 200  # characters kept of a setting given as text
 CONSTANT_TOLERANCE = 1e-6  # outputs closer than this across a batch are "the same output"
 Shape = int | Sequence[int]
 
@@ -118,13 +129,18 @@ def output_shape(layer: keras.layers.Layer) -> list[int | None] | None:
         return None
 
 
-def describe_layer(layer: keras.layers.Layer) -> dict[str, Any]:
-    """Return the comparable facts of one layer, with its output shape (batch axis dropped)."""
-    kind = keras_class_name(layer)
-    info: dict[str, Any] = {"kind": kind, "params": _count_weights(layer),
-                            "output_shape": output_shape(layer)}
+def describe_layer(layer: keras.layers.Layer, depth: int = 0) -> dict[str, Any]:
+    """Return the comparable facts of one layer: every setting keras gives in its config (the
+    noise left out), the wrapped layers described the same way, and its output shape (batch axis
+    dropped); Dense, convolution and pooling settings read from the layer itself."""
+    kind = layer_kind(layer)
+    info: dict[str, Any] = {"kind": kind, **config_settings(layer, depth)}  # kind first to read
+    info.update(kind=kind, params=_count_weights(layer), output_shape=output_shape(layer))
     if isinstance(layer, keras.Model):  # a network used as a layer (a transfer-learning base)
         info["kind"] = "Model"
+        inner = list(getattr(layer, "layers", ()))
+        if depth < MAX_DEPTH and len(inner) <= MAX_INNER_LAYERS:
+            info["layers"] = fold_activation_layers([describe_layer(x, depth + 1) for x in inner])
     elif kind in ACTIVATION_LAYERS:
         info["kind"] = "Activation"
         info["activation"] = activation_name(layer)
@@ -148,6 +164,60 @@ def describe_layer(layer: keras.layers.Layer) -> dict[str, Any]:
         info.update({name: _ints(getattr(layer, name, None)) for name in POOL_FIELDS[:-1]})
         info["padding"] = str(getattr(layer, "padding", ""))
     return info
+
+
+def layer_kind(layer: keras.layers.Layer) -> str:
+    """Return a layer's kind: its keras class (a student's subclass of Dense is a Dense), or its
+    own class name for a layer written from keras.layers.Layer."""
+    kind = keras_class_name(layer)
+    return type(layer).__name__ if kind == "Layer" else kind
+
+
+def config_settings(layer: keras.layers.Layer, depth: int = 0) -> dict[str, Any]:
+    """Return a layer's settings from its get_config(), as JSON: names, initialisers, seeds,
+    constraints and dtype policies left out, a wrapped layer described like any layer."""
+    try:
+        config = layer.get_config()
+    except Exception:  # noqa: BLE001 - a subclassed layer may have no config
+        return {}
+    if not isinstance(config, dict):
+        return {}
+    settings: dict[str, Any] = {}
+    for key, value in list(config.items())[:MAX_SETTINGS]:
+        if not isinstance(key, str) or key in NOISE_SETTINGS or key.endswith(NOISE_SUFFIXES):
+            continue
+        settings[key] = _setting(layer, key, value, depth)
+    return settings
+
+
+def _setting(layer: keras.layers.Layer, key: str, value: Any, depth: int) -> Any:
+    """One setting of a config as JSON: activations and regularizers by name, a wrapped layer
+    described, other keras objects by their class."""
+    own = getattr(layer, WRAPPED_ATTRIBUTES.get(key, key), None) or getattr(layer, key, None)
+    if isinstance(own, keras.layers.Layer) and own is not layer:
+        return describe_layer(own, depth + 1) if depth < MAX_DEPTH else {"kind": layer_kind(own)}
+    if key.endswith("activation") and value is not None:
+        return activation_name(own if callable(own) else value)
+    if key.endswith("regularizer"):
+        return describe_regularizer(own) if value is not None else None
+    return _plain(value)
+
+
+def _plain(value: Any) -> Any:
+    """A config value as JSON: numbers, text, lists; a serialised object by its class."""
+    if value is None or isinstance(value, bool | str):
+        return value if not isinstance(value, str) else value[:MAX_TEXT]
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return _rounded(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value[:MAX_SETTINGS]] if all(
+            not isinstance(v, list | tuple | dict) for v in value) else None
+    if isinstance(value, dict):
+        name = value.get("class_name")
+        return str(name)[:MAX_TEXT] if isinstance(name, str) else None
+    return str(value)[:MAX_TEXT]
 
 
 def fold_activation_layers(layers: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -214,9 +284,39 @@ def describe_compile(model: keras.Model) -> dict[str, Any] | None:
     }
 
 
-def run_batch(input_shape: Shape) -> np.ndarray:
-    """Return the fixed batch every model is called on: RUN_BATCH samples in [0, 1)."""
-    return np.random.RandomState(0).rand(RUN_BATCH, *as_shape(input_shape)).astype("float32")
+@dataclass(frozen=True)
+class ProbeInput:
+    """What a question's models are called and trained on: values of a dtype in [low, high)
+    (integer token ids for an Embedding: dtype "int32", high = the vocabulary's size)."""
+
+    dtype: str = "float32"
+    low: float = 0.0
+    high: float = 1.0
+
+    @classmethod
+    def from_json(cls, value: Any) -> ProbeInput:
+        """Read a probe input sent as JSON ({"dtype", "low", "high"}); the default for None."""
+        if not isinstance(value, dict):
+            return cls()
+        dtype = str(value.get("dtype", "float32"))
+        if dtype not in PROBE_DTYPES:
+            raise ValueError(f"probe input dtype {dtype!r}: expected one of {PROBE_DTYPES}")
+        return cls(dtype, float(value.get("low", 0.0)), float(value.get("high", 1.0)))
+
+    def as_json(self) -> dict[str, Any]:
+        """The probe input as JSON, to send to a probe."""
+        return {"dtype": self.dtype, "low": self.low, "high": self.high}
+
+
+def run_batch(input_shape: Shape, probe: ProbeInput = ProbeInput()) -> np.ndarray:
+    """Return the fixed batch every model is called on: RUN_BATCH samples in [low, high) of the
+    probe input's dtype (floats in [0, 1) by default, integers for token ids)."""
+    shape = (RUN_BATCH, *as_shape(input_shape))
+    state = np.random.RandomState(0)
+    if probe.dtype.startswith("int"):
+        return state.randint(int(probe.low), max(int(probe.high), int(probe.low) + 1),
+                             size=shape).astype(probe.dtype)
+    return (probe.low + (probe.high - probe.low) * state.rand(*shape)).astype(probe.dtype)
 
 
 def _variables(model: keras.Model) -> list[Any]:
@@ -240,12 +340,13 @@ def weight_counts(model: keras.Model) -> dict[str, int]:
 
 
 def training_targets(output: np.ndarray, settings: dict[str, Any] | None) -> np.ndarray:
-    """Return targets shaped for the compiled loss: 0/1 columns for one output unit, labels for
-    sparse losses, else one-hot rows."""
-    n, width = output.shape[0], output.shape[-1]
+    """Return targets shaped like the output, for the compiled loss, whatever its rank (one per
+    sample, or per time step): 0/1 for one output unit, labels for sparse losses, else one-hot."""
+    positions, width = output.shape[:-1], output.shape[-1]
+    labels = np.arange(math.prod(positions)).reshape(positions)
     if width == 1:
-        return (np.arange(n) % 2).astype("float32").reshape(n, 1)
-    labels = np.arange(n) % max(width, 1)
+        return (labels % 2).astype("float32")[..., None]
+    labels = labels % max(width, 1)
     if "sparse" in ((settings or {}).get("loss") or {}).get("name", ""):
         return labels.astype("int64")
     return np.eye(width, dtype="float32")[labels]
@@ -292,12 +393,14 @@ def constant_output(values: np.ndarray) -> bool:
 
 
 def describe_run(model: keras.Model, input_shape: Shape, settings: dict[str, Any] | None,
-                 groups: dict[str, set[int]] | None = None) -> dict[str, Any]:
-    """Call the model on a small batch and, when compiled, train it one step (weights restored).
+                 groups: dict[str, set[int]] | None = None, probe: ProbeInput = ProbeInput()
+                 ) -> dict[str, Any]:
+    """Call the model on a small batch (the question's probe input) and, when compiled, train it
+    one step (weights restored), whatever the rank of its output.
 
     A model whose call raises is the student's error: raised as StudentCodeError, with their frames.
     """
-    x = run_batch(input_shape)
+    x = run_batch(input_shape, probe)
     try:
         output = model(x, training=False)
     except BaseException as exc:  # noqa: BLE001 - the student's call() or layers raised
@@ -317,7 +420,7 @@ def describe_run(model: keras.Model, input_shape: Shape, settings: dict[str, Any
         info["constant_value"] = [round(float(v), 4) for v in values[0].ravel()[:10]]
     if settings is None:
         info.update(trained=None, train_error="")
-    elif values.ndim != 2:
+    elif values.ndim < 2:
         info.update(trained=False, train_error=f"output of shape {tuple(values.shape)}")
     else:
         info.update(training_step(model, x, training_targets(values, settings), groups))
@@ -382,12 +485,13 @@ def describe_base(model: keras.Model, base: Any) -> tuple[dict[str, Any], dict[s
 
 
 def describe_model(model: Any, input_shape: Shape | None = None, run: bool = True,
-                   base: Any = None) -> dict[str, Any]:
+                   base: Any = None, probe: ProbeInput = ProbeInput()) -> dict[str, Any]:
     """Describe a model: its layers (activations folded, with output shapes), parameter counts
     (trainable or not) and compile settings, and (when `run`) what it does on a small batch.
 
     `input_shape` is the shape of one sample (an int for flat inputs); `base`, a network the
-    model is built on (transfer learning): how the model uses it is described too.
+    model is built on (transfer learning): how the model uses it is described too; `probe`, what
+    the model is called and trained on (the question's, e.g. token ids).
     """
     if not isinstance(model, keras.Model):
         return {"is_model": False, "type": type(model).__name__}
@@ -395,7 +499,7 @@ def describe_model(model: Any, input_shape: Shape | None = None, run: bool = Tru
     if not model.built and input_shape is not None:
         shape = (None, *as_shape(input_shape))
         try:
-            model.build(shape)
+            model.build(shape)  # floats: a model taking token ids says so with an Input layer
         except BaseException as exc:  # noqa: BLE001 - a subclass's build() is student code
             raise StudentCodeError(exc, f"model.build({shape})") from exc
         notes.append("model_built_by_grader")
@@ -418,5 +522,5 @@ def describe_model(model: Any, input_shape: Shape | None = None, run: bool = Tru
     if base is not None:
         description["base"], groups = describe_base(model, base)
     if run and input_shape is not None:
-        description["run"] = describe_run(model, input_shape, settings, groups)
+        description["run"] = describe_run(model, input_shape, settings, groups, probe)
     return description

@@ -80,14 +80,14 @@ def probe_callback(callback: Any) -> dict[str, Any]:
     return describe_callback(callback)
 
 
-def probe_model(model: Any, input_shape: Any = None, run: bool = True, base: Any = None
-                ) -> dict[str, Any]:
+def probe_model(model: Any, input_shape: Any = None, run: bool = True, base: Any = None,
+                probe: Any = None) -> dict[str, Any]:
     """Describe a model in the student's process: only for models whose own classes keras
-    cannot rebuild outside it (subclassed models and layers)."""
-    from grader.observe.keras_models import describe_model
+    cannot rebuild outside it (subclassed models and layers); `probe`, the question's input."""
+    from grader.observe.keras_models import ProbeInput, describe_model
 
     shape = tuple(input_shape) if isinstance(input_shape, list) else input_shape
-    return describe_model(model, shape, run=run, base=base)
+    return describe_model(model, shape, run=run, base=base, probe=ProbeInput.from_json(probe))
 
 
 PROBES: dict[str, Callable[..., Any]] = {

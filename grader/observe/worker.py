@@ -1,6 +1,8 @@
 """The warm worker: imports keras once, then forks a supervised child per job.
 
-Protocol (JSON lines): the first line written is {"kind": "ready"}; each job is read as two
+Protocol (JSON lines): the first line written is {"kind": "ready", "contract": {lab: [problem,
+…]}}, what the worker found wrong with each lab whose observers it preloaded, checked against
+the lab's questions (grader/contract.py; the parent refuses that lab); each job is read as two
 lines on stdin, the job then its argument sets (which only the job's trusted observer reads);
 each line written is a job's observation (with the job's "id"). The worker never runs a
 TensorFlow op itself: a child forked after one hangs in fit.
@@ -22,6 +24,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from grader.contract import AssignmentPlugin, imported, observers_problems
 from grader.model import Failure, Observation, Status
 from grader.observe.limits import sandbox_available
 
@@ -51,10 +54,31 @@ def worker_environment(threads: int) -> dict[str, str]:
     return env
 
 
-def preload(modules: list[str]) -> None:
-    """Import modules so that forked children start warm (imports only, no TF op)."""
+def preload(modules: list[str]) -> dict[str, list[str]]:
+    """Import modules so that forked children start warm (imports only, no TF op); return what
+    is wrong with each lab whose observers are among them, by lab (empty: nothing)."""
+    from grader.registry import registered
+
+    labs = {plugin.observers_module: plugin for plugin in registered().values()}
+    report = {}
     for name in modules:
-        importlib.import_module(name)
+        if name in labs:
+            report[labs[name].name] = observers_checked(labs[name])
+        else:
+            importlib.import_module(name)
+    return report
+
+
+def observers_checked(plugin: AssignmentPlugin) -> list[str]:
+    """Import a lab's observers and say what breaks the contract (an import error too)."""
+    from grader.assignment import AssignmentError, load_assignment
+
+    try:
+        questions = [q.id for q in load_assignment(plugin).questions]
+    except (AssignmentError, OSError, ValueError) as exc:
+        return [f"assignment.toml does not load: {exc}"]
+    observers, problems = imported(plugin.observers_module)
+    return problems if observers is None else observers_problems(observers, questions)
 
 
 @dataclass
@@ -189,10 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     protocol = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # anything printed by imports goes to stderr, never into the protocol
-    preload([m for m in args.preload.split(",") if m] + list(ENGINE_MODULES))
+    contract = preload([m for m in args.preload.split(",") if m] + list(ENGINE_MODULES))
     sandboxed = os.geteuid() == 0 and sandbox_available()  # asked once: a probe forks
-    protocol.write(json.dumps({"kind": "ready", "pid": os.getpid(), "sandboxed": sandboxed})
-                   + "\n")
+    protocol.write(json.dumps({"kind": "ready", "pid": os.getpid(), "sandboxed": sandboxed,
+                               "contract": contract}) + "\n")
     protocol.flush()
     serve(sys.stdin.fileno(), protocol, sandboxed)
     return 0

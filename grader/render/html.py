@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from grader.layer_kinds import column_order
 from grader.messages import code, source_name, translate
 from grader.model import (
     ERROR,
@@ -28,8 +29,6 @@ LABELS = ("submission", "total", "questions", "question", "points", "status", "i
           "got", "layer", "traceback", "figure", "figure_alt", "output", "notes", "answers",
           "answers_none", "manual_points", "limits", "limits_none", "criteria", "subject")
 TONES = {PASSED: "ok", FAILED: "bad", NOT_IMPLEMENTED: "todo", GRADER_ERROR: "warn"}
-COLUMN_ORDER = ("kind", "filters", "kernel_size", "pool_size", "strides", "padding", "units",
-                "activation", "rate", "kernel_regularizer", "output_shape", "params")
 BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]*$")
 MISSING = "—"
 
@@ -78,8 +77,7 @@ def records_table(expected: list[dict[str, Any]], actual: list[dict[str, Any]],
                   write: Callable[[Any], str] = shown) -> dict[str, Any]:
     """Lay two lists of records side by side, one row per index, differing cells highlighted."""
     present = {k for record in [*expected, *actual] for k, v in record.items() if v is not None}
-    columns = sorted(present, key=lambda c: (COLUMN_ORDER.index(c) if c in COLUMN_ORDER
-                                             else len(COLUMN_ORDER), c))
+    columns = column_order(present)
     rows = []
     for index in range(max(len(expected), len(actual))):
         want, got = _at(expected, index) or {}, _at(actual, index) or {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.attachments import LAYER_FIELDS
+from grader.layer_kinds import column_order
 from grader.messages import source_name, translate
 from grader.model import (
     FAILED,
@@ -81,7 +81,7 @@ def render_layers(table: dict, lang: str, colour: bool) -> list[str]:
     each row that differs), columns aligned."""
     want, got = list(table.get("expected") or ()), list(table.get("actual") or ())
     present = {k for row in [*want, *got] if isinstance(row, dict) for k in row}
-    columns = [c for c in LAYER_FIELDS if c in present]
+    columns = column_order(present)
     reference = translate(lang, "report.layers_reference")
     rows: list[tuple[str, list[str]]] = []
     described = bool(table.get("described"))  # the reference's layers are not the student's to see

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -18,6 +17,7 @@ import numpy as np
 
 from grader.contract import Observer
 from grader.observe.arrays import describe_array
+from grader.observe.builds import observe_builds
 from grader.observe.context import ObserveContext
 
 ARRAYS = ("x_train", "x_test", "y_train", "y_test")
@@ -53,20 +53,6 @@ def install_data(ctx: ObserveContext) -> None:
     spec.loader.exec_module(module)
     module.load_mnist = lambda mass_network=None: load_data()
     sys.modules["dataset_utils"] = module
-
-
-def as_call(args: dict[str, Any]) -> dict[str, Any]:
-    """Return the arguments as a student's call gets them (shapes as tuples, not TOML lists)."""
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in args.items()}
-
-
-def observe_builds(ctx: ObserveContext, fn: Callable[..., Any], args: dict[str, Any]
-                   ) -> dict[str, Any]:
-    """Call a model-building function with the set's arguments and describe the model (rebuilt
-    in the observer from the file the student's process saved)."""
-    returned = ctx.call(fn, **as_call(args))
-    model, _ = ctx.describe_model(returned, args["input_shape"])
-    return {"builds": [{"args": args, "varies": [], "model": model}]}
 
 
 def lenet(input_shape: tuple[int, ...], n_classes: int) -> Any:
@@ -171,17 +157,17 @@ def observe_q1(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) ->
 
 def observe_q2(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
     """Q2: the shallow CNN (args: input_shape, n_classes)."""
-    return observe_builds(ctx, module.build_shallow_cnn, args)
+    return observe_builds(ctx, module.build_shallow_cnn, args, "input_shape")
 
 
 def observe_q3(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
     """Q3: LeNet (args: input_shape, n_classes)."""
-    return observe_builds(ctx, module.build_lenet, args)
+    return observe_builds(ctx, module.build_lenet, args, "input_shape")
 
 
 def observe_q4(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
     """Q4: the dense network, and the parameter count of the grader's own LeNet for the set."""
-    data = observe_builds(ctx, module.build_dense_like_lenet, args)
+    data = observe_builds(ctx, module.build_dense_like_lenet, args, "input_shape")
     data["params_target"] = int(lenet(tuple(args["input_shape"]), args["n_classes"]).count_params())
     return data
 

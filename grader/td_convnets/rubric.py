@@ -12,6 +12,7 @@ from grader.checks import models as mdl
 from grader.checks import runs
 from grader.checks.base import Check
 from grader.contract import RubricEntry
+from grader.layer_kinds import settings_of
 
 # Per-question settings: tolerances and thresholds live here, not in the checks.
 SETTINGS: dict[str, dict[str, Any]] = {
@@ -26,7 +27,7 @@ def layer_checks(expected: dict, build: int = 0) -> Iterator[Check]:
     layers = lay.stack(expected["builds"][build]["model"])
     yield partial(lay.check_layer_kinds, build=build)
     for index, layer in enumerate(layers[:-1], start=1):
-        for setting in lay.settings_of(layer["kind"]):
+        for setting in settings_of(layer["kind"]):
             yield partial(lay.check_layer_setting, build=build, index=index, setting=setting)
     for index in range(1, len(layers) + 1):
         yield partial(lay.check_layer_output_shape, build=build, index=index)

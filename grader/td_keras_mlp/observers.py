@@ -9,7 +9,6 @@ expected and actual observations are comparable field by field.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from grader.contract import Observer
+from grader.observe.builds import callback_claim, observe_builds
 from grader.observe.context import ObserveContext, jsonable
 from grader.observe.exchange import FitHistory
 from grader.observe.remote import Remote
@@ -92,23 +92,6 @@ def tiny_classifier(input_dim: int = INPUT_DIM, n_classes: int = N_CLASSES) -> A
     return model
 
 
-def observe_builds(ctx: ObserveContext, fn: Callable[..., Any], args: dict[str, Any]
-                   ) -> dict[str, Any]:
-    """Call a model-building function once per entry of args["calls"] and describe each model
-    (rebuilt in the observer from the file the student's process saved).
-
-    The set's other arguments (input_dim, n_classes) are shared by every call.
-    """
-    common = {k: v for k, v in args.items() if k != "calls"}
-    builds = []
-    for extra in args.get("calls") or [{}]:
-        call = {**common, **extra}
-        returned = ctx.call(fn, **call)
-        model, _ = ctx.describe_model(returned, call["input_dim"])
-        builds.append({"args": call, "varies": list(extra), "model": model})
-    return {"builds": builds}
-
-
 def observe_q1(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
     """Q1: the dictionary describing both datasets (no arguments)."""
     return {"value": jsonable(ctx.call(module.describe_datasets))}
@@ -140,12 +123,12 @@ def observe_q2(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) ->
 
 def observe_q3(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
     """Q3: build_mlp with several depths (args["calls"])."""
-    return observe_builds(ctx, module.build_mlp, args)
+    return observe_builds(ctx, module.build_mlp, args, "input_dim")
 
 
 def observe_q4(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
     """Q4: the wide model, and the parameter count of the contract's build_mlp(..., 3)."""
-    data = observe_builds(ctx, module.build_wide_mlp, args)
+    data = observe_builds(ctx, module.build_wide_mlp, args, "input_dim")
     sizes = [args["input_dim"], *[HIDDEN_UNITS] * 3, args["n_classes"]]  # never the student's
     data["params_target"] = sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(sizes))
     return data
@@ -177,12 +160,12 @@ def observe_q5(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) ->
 
 def observe_q6(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
     """Q6: L1-regularised MLPs, with several depths and coefficients (args["calls"])."""
-    return observe_builds(ctx, module.build_mlp_l1, args)
+    return observe_builds(ctx, module.build_mlp_l1, args, "input_dim")
 
 
 def observe_q7(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
     """Q7: MLPs with dropout, at several depths (args["calls"])."""
-    return observe_builds(ctx, module.build_mlp_dropout, args)
+    return observe_builds(ctx, module.build_mlp_dropout, args, "input_dim")
 
 
 def observe_q8(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
@@ -315,13 +298,6 @@ def observe_q11(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -
                    "callbacks=[your callback])")
     data["scalars"] = read_scalars(log_dir)
     return data
-
-
-def callback_claim(ctx: ObserveContext, callback: Any) -> dict[str, Any]:
-    """Whether the returned object is a keras Callback, and its class (a claim)."""
-    if not isinstance(callback, Remote):
-        return {"is_callback": False, "type": _type_name(callback)}
-    return ctx.probe("callback", callback, label="describing your callback")
 
 
 def observe_q12(module: ModuleType, ctx: ObserveContext, args: dict[str, Any]) -> dict[str, Any]:
