@@ -312,12 +312,18 @@ def bound_names(source: str) -> dict[str, str]:
 
 
 def module_source(name: str) -> str | None:
-    """Return a module's source without running it (None when there is no such module)."""
+    """Return a module's source without running it (None when there is no such module): read
+    from its file, whatever loader holds it (pytest's assertion rewriter has no get_source)."""
     try:
         spec = importlib.util.find_spec(name)
     except (ImportError, ValueError):
         return None
-    if spec is None or spec.loader is None or not hasattr(spec.loader, "get_source"):
+    if spec is None:
+        return None
+    origin = Path(spec.origin) if spec.origin else None
+    if origin is not None and origin.suffix == ".py" and origin.is_file():
+        return origin.read_text(encoding="utf-8")
+    if spec.loader is None or not hasattr(spec.loader, "get_source"):
         return None
     return spec.loader.get_source(name)
 

@@ -874,10 +874,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Skipped or limited",
         "fr": "Non vérifié ou limité",
     },
-    "html.limits_none": {
-        "en": "Nothing was skipped or limited.",
-        "fr": "Rien n'a été omis ni limité.",
-    },
     "html.passed_checks": {
         "en": "Passed checks ({count})",
         "fr": "Vérifications réussies ({count})",

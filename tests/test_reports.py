@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import markupsafe
@@ -178,6 +179,18 @@ def test_crashing_html_shows_student_frames_and_limits(reports) -> None:
     assert "Where your code raised (your own lines only)" in page
     limits = page.split('id="limits"')[1].split("</section>")[0]
     assert "q4 (crashed)" in limits and "q3" not in limits
+
+
+def test_the_limits_section_is_there_only_when_something_was_limited(reports) -> None:
+    """A clean report has no 'Skipped or limited' section; a question's notes stand under that
+    question only, never again in the section (issue 23: said once)."""
+    reference = replace(reports["reference"], notes=())  # full marks, nothing said of it all
+    assert 'id="limits"' not in render_html(reference)
+    assert 'id="limits"' in render_html(reports["reference"])  # its note: public checks only
+    failing = reports["failing"]
+    first = replace(failing.questions[0], notes=("Your fit ran on 600 samples only.",))
+    page = render_html(replace(failing, questions=(first, *failing.questions[1:])))
+    assert page.count("Your fit ran on 600 samples only.") == 1
 
 
 def test_starter_html_says_not_implemented(reports) -> None:

@@ -27,7 +27,7 @@ from grader.render.templates import template_environment
 TEMPLATE = "report.html.j2"
 LABELS = ("submission", "total", "questions", "question", "points", "status", "item", "expected",
           "got", "layer", "traceback", "figure", "figure_alt", "output", "notes", "answers",
-          "answers_none", "manual_points", "limits", "limits_none", "criteria", "subject")
+          "answers_none", "manual_points", "limits", "criteria", "subject")
 TONES = {PASSED: "ok", FAILED: "bad", NOT_IMPLEMENTED: "todo", GRADER_ERROR: "warn"}
 BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]*$")
 MISSING = "—"
@@ -189,14 +189,14 @@ def question_view(result: QuestionResult, lang: str) -> dict[str, Any]:
 
 
 def limits_view(report: GradeReport) -> list[str]:
-    """List what was skipped or limited: stopped questions, unchecked checks, notes."""
+    """List what was skipped or limited: the report's own notes, stopped questions, unchecked
+    checks (a question's notes stand under that question only: said once)."""
     lines = list(report.notes)
     for result in report.questions:
         if result.status not in (PASSED, FAILED, NOT_IMPLEMENTED, ERROR):
             status = translate(report.lang, f"report.status.{result.status}")
             lines.append(f"{result.id} ({status}): {result.message}")
         lines += [f"{result.id}: {c.message}" for c in result.checks if c.status == SKIPPED]
-        lines += [f"{result.id}: {note}" for note in result.notes]
     return lines
 
 
