@@ -10,7 +10,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from grader.observe.context import StudentCodeError
+from grader.observe.failures import StudentCodeError
 
 RUN_BATCH = 4  # samples in the batch every built model is called and trained on
 ACTIVATION_LAYERS = {"Activation": None, "ReLU": "relu", "Softmax": "softmax"}
