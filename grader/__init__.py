@@ -6,7 +6,7 @@ keep_callers_folder_off_the_path()  # first: `python -m grader.cli` in a student
 
 from typing import Any  # noqa: E402 - after the guard above
 
-__version__ = "0.1.0"
+from grader.version import __version__  # noqa: E402, F401 - grader.__version__
 
 
 def load_ipython_extension(shell: Any) -> None:

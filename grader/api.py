@@ -10,7 +10,6 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from grader import __version__
 from grader.argsets import ArgSet, split_sets
 from grader.assignment import Assignment, Question, load_assignment
 from grader.judge import judge_question
@@ -24,7 +23,7 @@ from grader.model import (
     QuestionResult,
     Status,
 )
-from grader.notebook import broken_functions, error_note, notebook_notes
+from grader.notebook_notes import broken_functions, error_note, notebook_notes
 from grader.observe.audit import TAMPER_NOTE
 from grader.plan import (
     InstructorModeError,
@@ -43,13 +42,14 @@ from grader.reference import (
     store_expected,
     write_bundle,
 )
-from grader.registry import plugin_for_submission
 from grader.reuse import function_reach, with_cause, with_causes
 from grader.runner import RunOptions, WarmWorker, grader_failure
 from grader.scoring import total_score
 from grader.submission import find_submission
 from grader.tamper import MAX_EVIDENCE, scan_submission
 from grader.text import clean_text
+from grader.version import __version__
+from grader.which_assignment import plugin_for_submission
 
 SANDBOX_NOTES = ("network_not_isolated", "processes_not_isolated", "files_not_isolated")
 

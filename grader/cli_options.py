@@ -18,9 +18,10 @@ from grader.reference import (
     missing_reference,
     reference_in,
 )
-from grader.registry import UnknownAssignment, find_plugin, plugin_for_submission
+from grader.registry import UnknownAssignment, find_plugin
 from grader.runner import RunOptions
 from grader.scoring import EXIT_GRADER_ERROR
+from grader.which_assignment import plugin_for_submission
 
 UNSAFE_MESSAGE = (
     "this machine cannot sandbox student code (it needs root, or a container that allows "

@@ -12,7 +12,8 @@ from grader.argsets import FIRST_SET, ArgSet, set_label
 from grader.assignment import Assignment, Question
 from grader.attachments import collect_attachments
 from grader.checks.base import AuthoringError, JudgeContext, Skip, check_id, check_name
-from grader.contract import hook, validate_table
+from grader.contract import validate_table
+from grader.hooks import hook
 from grader.layer_kinds import LAYER_KINDS, Kinds, extended
 from grader.messages import Catalog, assignment_messages, source_name, translate
 from grader.model import (

@@ -91,7 +91,8 @@ class GraderSession:
     def assignment_name(self) -> str:
         """Return the assignment of this kernel: named once with --assignment, else the one of
         the notebook in the kernel's folder, else the one whose functions the kernel defined."""
-        from grader.registry import UnknownAssignment, plugin_for_functions, plugin_for_submission
+        from grader.registry import UnknownAssignment
+        from grader.which_assignment import plugin_for_functions, plugin_for_submission
 
         if self.assignment:
             return self.assignment

@@ -102,8 +102,9 @@ def pytest_configure(config: pytest.Config) -> None:
     from grader.assignment import load_assignment
     from grader.cli_options import default_lang
     from grader.contract import ContractError
-    from grader.registry import UnknownAssignment, find_plugin, plugin_for_submission
+    from grader.registry import UnknownAssignment, find_plugin
     from grader.submission import SubmissionNotFound, find_submission
+    from grader.which_assignment import plugin_for_submission
 
     name = config.getoption("grade_assignment")
     try:

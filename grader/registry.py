@@ -24,7 +24,6 @@ from grader.contract import (
 )
 
 ENTRY_POINT_GROUP = "grader.assignments"
-SUFFIXES = (".py", ".ipynb")
 
 
 class UnknownAssignment(LookupError):
@@ -82,56 +81,3 @@ def find_plugin(name: str) -> AssignmentPlugin:
     if name not in plugins:
         raise UnknownAssignment(f"no assignment named {name!r} (known: {', '.join(sorted(plugins))})")
     return checked(plugins[name])
-
-
-def modules(plugins: dict[str, AssignmentPlugin]) -> dict[str, str]:
-    """Return each assignment's submission module name, read once from its table."""
-    from grader.assignment import load_assignment
-
-    return {name: load_assignment(plugin).module for name, plugin in plugins.items()}
-
-
-def plugin_for_submission(path: Path) -> AssignmentPlugin:
-    """Return the assignment whose submission file is at `path` (a file, or inside a folder),
-    checked.
-
-    A folder holding the files of several assignments is ambiguous: the one saved last wins.
-    """
-    if not path.exists():
-        raise UnknownAssignment(f"{path} does not exist")
-    plugins = registered()
-    names = modules(plugins)
-    candidates: list[tuple[float, AssignmentPlugin]] = []
-    for name, module in names.items():
-        if path.is_file():
-            if path.stem == module and path.suffix in SUFFIXES:
-                return checked(plugins[name])
-            continue
-        for suffix in SUFFIXES:
-            file = path / f"{module}{suffix}"
-            if file.is_file():
-                candidates.append((file.stat().st_mtime, plugins[name]))
-    if candidates:
-        return checked(max(candidates, key=lambda c: c[0])[1])
-    looked = " or ".join(f"{module}.py" for module in names.values())
-    raise UnknownAssignment(
-        f"no submission of a known assignment in {path} (looked for {looked}, or a notebook); "
-        "name the assignment with --assignment NAME")
-
-
-def plugin_for_functions(names: set[str]) -> AssignmentPlugin:
-    """Return the assignment most of whose graded functions are among `names` (a kernel's),
-    checked."""
-    from grader.assignment import load_assignment
-
-    plugins = registered()
-    scores = {}
-    for name, plugin in plugins.items():
-        functions = {q.function for q in load_assignment(plugin).questions}
-        scores[name] = len(functions & names) / max(len(functions), 1)
-    best = max(scores, key=lambda name: scores[name], default=None)
-    if best is None or scores[best] == 0:
-        raise UnknownAssignment("no function of a known assignment is defined here; name the "
-                                "assignment with --assignment NAME")
-    return checked(plugins[best])
-

@@ -63,7 +63,7 @@ def _reached(start: str, calls: Mapping[str, set[str]]) -> set[str]:
 def _sources(file: Path) -> Iterable[str]:
     """The submission's Python source: the file's text, or a notebook's code cells."""
     if file.suffix == ".ipynb":
-        from grader.notebook import NotebookError, python_source, read_cells
+        from grader.notebook_cells import NotebookError, python_source, read_cells
 
         try:
             cells = read_cells(file)

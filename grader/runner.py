@@ -47,6 +47,26 @@ class RunOptions:
     notebook_mode: str = "definitions"  # "full": run every cell of a notebook (instructors)
 
 
+def preloaded_labs(modules: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Each lab whose observers are among the modules: its name and question ids, for the
+    worker to check its OBSERVERS against (or why its table does not load)."""
+    from grader.assignment import AssignmentError, load_assignment
+    from grader.registry import registered
+
+    labs = {plugin.observers_module: plugin for plugin in registered().values()}
+    found = {}
+    for name in modules:
+        if name in labs:
+            try:
+                questions = [q.id for q in load_assignment(labs[name]).questions]
+            except (AssignmentError, OSError, ValueError) as exc:
+                found[name] = {"lab": labs[name].name, "error": f"assignment.toml does not "
+                               f"load: {exc}"}
+                continue
+            found[name] = {"lab": labs[name].name, "questions": questions}
+    return found
+
+
 class WarmWorker:
     """A worker process that has imported keras and forks one sandboxed child per job."""
 
@@ -54,7 +74,8 @@ class WarmWorker:
                  tied: bool = True) -> None:
         """Start the worker; `tied`: it is killed when the creating thread ends (PDEATHSIG)."""
         self._process = subprocess.Popen(
-            python_command("grader.observe.worker", "--preload", ",".join(preload)),
+            python_command("grader.observe.worker", "--preload", ",".join(preload), "--labs",
+                           json.dumps(preloaded_labs(preload))),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

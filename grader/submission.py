@@ -1,11 +1,8 @@
-"""Find a submission's module and import it (a .py file, or a notebook's code cells)."""
+"""Find a submission's file: a .py file or a notebook (grader.observe.student_import runs it)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 SUFFIXES = (".py", ".ipynb")
 
@@ -28,19 +25,3 @@ def find_submission(path: Path, module: str) -> Path:
     raise SubmissionNotFound(
         f"no {module}.py or {module}.ipynb in {path} (give another one with --submission PATH)"
     )
-
-
-def import_submission(file: Path, module_name: str, notebook_mode: str = "definitions"
-                      ) -> ModuleType:
-    """Import the student's module from its file under the contract's module name."""
-    if file.suffix == ".ipynb":
-        from grader.notebook import import_notebook
-
-        return import_notebook(file, module_name, notebook_mode)
-    spec = importlib.util.spec_from_file_location(module_name, file)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot import {file.name}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
-    return module

@@ -60,7 +60,7 @@ def scan_file(name: str, path: Path) -> Iterator[Evidence]:
 
 def _scan_notebook(name: str, path: Path) -> Iterator[Evidence]:
     """Yield the evidence of each code cell, placed as "name, cell N"."""
-    from grader.notebook import NotebookError, python_source, read_cells
+    from grader.notebook_cells import NotebookError, python_source, read_cells
 
     try:
         cells = read_cells(path)

@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = (ROOT / "reference" / "td_keras_mlp" / "td_keras.py").read_text(encoding="utf-8")
 STARTER = (ROOT / "assignments" / "td_keras_mlp" / "td_keras.py").read_text(encoding="utf-8")
 QUESTIONS = "q1,q3,q4,q7,q13"
-HAS_NOTEBOOKS = importlib.util.find_spec("grader.notebook") is not None
+HAS_NOTEBOOKS = importlib.util.find_spec("grader.observe.student_import") is not None
 HAS_HTML = importlib.util.find_spec("grader.render.html") is not None
 RUN_TIMEOUT = 300
 ISOLATED = namespaces_allowed()  # without PID namespaces, mallory can kill her warm worker

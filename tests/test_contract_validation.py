@@ -272,12 +272,14 @@ def test_a_broken_lab_is_refused_and_the_others_still_work(lab, tmp_path: Path, 
 
 def test_the_worker_checks_the_observers_it_preloads(lab) -> None:
     from grader.observe.worker import preload
+    from grader.runner import preloaded_labs
 
     clean = lab()
     broken = lab({"observers.py": edited(edited(OBSERVERS, '"q2": observe}', "}"),
                                          "def install_data(ctx: ObserveContext) -> None:",
                                          "install_data = 3\n\n\ndef unused(ctx) -> None:")})
-    report = preload([clean.observers_module, broken.observers_module, "json"])
+    modules = [clean.observers_module, broken.observers_module, "json"]
+    report = preload(modules, preloaded_labs(modules))  # the lab's questions, read by the parent
     assert report == {clean.name: [], broken.name: [
         "observers.py: `install_data` is not callable",
         "observers.py: OBSERVERS — no entry for q2"]}
@@ -285,9 +287,11 @@ def test_the_worker_checks_the_observers_it_preloads(lab) -> None:
 
 def test_an_observers_module_that_does_not_import_is_said(lab) -> None:
     from grader.observe.worker import preload
+    from grader.runner import preloaded_labs
 
     broken = lab({"observers.py": "import not_a_module_anywhere\n"})
-    assert preload([broken.observers_module]) == {broken.name: [
+    modules = [broken.observers_module]
+    assert preload(modules, preloaded_labs(modules)) == {broken.name: [
         "observers.py does not import: ModuleNotFoundError: No module named "
         "'not_a_module_anywhere'"]}
 

@@ -18,7 +18,7 @@ import pytest
 from nbclient import NotebookClient
 
 from grader.jupyter import GraderSession, history_inputs, write_submission
-from grader.notebook import plan_notebook
+from grader.observe.notebook_plan import plan_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 MLP = '''\

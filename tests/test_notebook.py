@@ -14,7 +14,10 @@ import pytest
 from grader.api import GradeOptions, grade
 from grader.assignment import load_assignment
 from grader.model import GradeReport
-from grader.notebook import NotebookError, cell_ranges, import_notebook, plan_notebook
+from grader.notebook_cells import NotebookError
+from grader.notebook_notes import cell_ranges
+from grader.observe.notebook_plan import plan_notebook
+from grader.observe.student_import import import_notebook
 from grader.render.terminal import render_terminal
 from grader.runner import RunOptions
 from grader.scoring import exit_code

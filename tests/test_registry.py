@@ -20,7 +20,8 @@ from grader.jobs import Job, JobError
 from grader.messages import assignment_messages
 from grader.observations import first_problem
 from grader.reference import load_expected
-from grader.registry import UnknownAssignment, find_plugin, plugin_for_submission, registered
+from grader.registry import UnknownAssignment, find_plugin, registered
+from grader.which_assignment import plugin_for_submission
 
 ROOT = Path(__file__).resolve().parent.parent
 TOY = Path(__file__).resolve().parent / "toy_course"
@@ -124,7 +125,7 @@ def test_a_reference_the_sandbox_would_show_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_kernels_assignment_is_found_from_the_functions_it_defined() -> None:
-    from grader.registry import plugin_for_functions
+    from grader.which_assignment import plugin_for_functions
 
     assert plugin_for_functions({"build_mlp", "build_wide_mlp", "helper"}).name == "td_keras_mlp"
     with pytest.raises(UnknownAssignment, match="--assignment NAME"):

@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from grader import __version__
 from grader.api import Observed
 from grader.model import GRADER_ERROR, GradeReport, clean_report
 from grader.observe.workspace import plan_copy
 from grader.render.json_report import write_atomically
 from grader.runner import RunOptions, options_json
 from grader.text import clean_data
+from grader.version import __version__
 
 GRADER_DIR = Path(__file__).resolve().parent.parent
 # Grader code that cannot change a report: how bulk runs are organised, how reports are shown,

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from grader.bulk.inputs import Limits, discover
 from grader.contract import AssignmentPlugin
-from grader.registry import UnknownAssignment, checked, modules, registered
+from grader.registry import UnknownAssignment, checked, registered
 from grader.trees import temporary_folder
+from grader.which_assignment import modules
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from grader import __version__
 from grader.assignment import Assignment, Question
 from grader.bulk.inputs import Student
 from grader.bulk.manual import ManualPoints
 from grader.messages import translate
 from grader.model import ERROR, GRADER_ERROR, Failure, GradeReport, QuestionResult
+from grader.version import __version__
 
 GRADE_SCALE = 20.0
 

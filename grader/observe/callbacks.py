@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from grader.observe.context import HandedModel, ObserveContext
+    from grader.observe.context import ObserveContext
+    from grader.observe.fits import HandedModel
     from grader.observe.remote import Remote
 
 STEPS_PER_EPOCH = 2

@@ -15,31 +15,14 @@ import math
 import os
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from grader.observe.fits import HandedModel, fit_received
+
 if TYPE_CHECKING:
     from grader.observe.remote import ExecutorClient, Remote
-
-
-class StudentCodeError(Exception):
-    """Student code raised; carries the original exception and the call it happened in."""
-
-    def __init__(self, exc: BaseException, where: str) -> None:
-        super().__init__(where)
-        self.exc = exc
-        self.where = where
-
-
-@dataclass
-class HandedModel:
-    """A model of the grader's given to the student's code, and the fits it received."""
-
-    remote: Remote
-    model: Any  # the observer's own copy (the one every observed fit trains)
-    fits: list[dict[str, Any]] = field(default_factory=list)
-    tokens: list[str] = field(default_factory=list)  # of the Histories those fits returned
 
 
 @dataclass(frozen=True)
@@ -109,8 +92,6 @@ class ObserveContext:
     def hand(self, model: Any, observe_fit: bool = False) -> HandedModel:
         """Give the student's code a model of the grader's; with `observe_fit`, every fit it
         makes is done here, on `model`, with the arguments received."""
-        from grader.observe.fits import fit_received
-
         name = self._client.outbox.new_name("model", "keras")
         model.save(self._client.outbox.path / name)
         remote = self._client.request("hand", "handing a model", file=name,
@@ -118,7 +99,7 @@ class ObserveContext:
         handed = HandedModel(remote, model)
         if observe_fit:
             self._client.fit_handlers[remote.handle.id] = (
-                lambda _handle, kwargs: fit_received(self, handed, kwargs))
+                lambda _handle, kwargs: fit_received(self._client, self.progress, handed, kwargs))
         return handed
 
     def model(self, value: Any, input_shape: Any = None) -> ModelSeen:

@@ -26,10 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from grader.contract import hook
+from grader.hooks import hook
 from grader.model import Failure, Status
 from grader.observe.channel import Channel, ChannelError
-from grader.observe.context import StudentCodeError
 from grader.observe.exchange import (
     TAG,
     ExchangeError,
@@ -43,7 +42,12 @@ from grader.observe.exchange import (
     tag_of,
     write_array,
 )
-from grader.observe.failures import exception_message, failure_from_exception, failure_json
+from grader.observe.failures import (
+    StudentCodeError,
+    exception_message,
+    failure_from_exception,
+    failure_json,
+)
 from grader.observe.probes import PROBES
 
 MAX_ANSWER_CHARS = 5000
@@ -396,7 +400,7 @@ def call_student(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]
 
 def import_message(module: ModuleType) -> dict[str, Any]:
     """What the executor says once the submission is imported: its functions and answers."""
-    from grader.notebook import notebook_summary
+    from grader.observe.student_import import notebook_summary
 
     functions = sorted(n for n, v in vars(module).items() if callable(v) and not n.startswith("_"))
     message: dict[str, Any] = {"kind": "ready", "answers": read_answers(module),
@@ -409,9 +413,9 @@ def import_message(module: ModuleType) -> dict[str, Any]:
 def run_executor(channel: Channel, ctx: ExecutorContext, observers: str, module_name: str,
                  submission: Path, notebook_mode: str, eager: bool) -> None:
     """Body of the executor: set up the data, import the submission, answer requests."""
-    from grader.notebook import NotebookError
+    from grader.notebook_cells import NotebookError
     from grader.observe import fast_data
-    from grader.submission import import_submission
+    from grader.observe.student_import import import_submission
 
     started = time.monotonic()
     install_data = hook(importlib.import_module(observers), "install_data")

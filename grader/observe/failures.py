@@ -1,4 +1,4 @@
-"""Turn an exception raised by student code into a Failure that shows only the student's frames."""
+"""What student code raised: StudentCodeError, and a Failure showing only the student's frames."""
 
 from __future__ import annotations
 
@@ -13,6 +13,15 @@ from grader.model import Failure, Frame
 MAX_MESSAGE = 500
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 KERAS_WRAPPED = re.compile(r"^Exception encountered when calling \S+\. (.*?)(?: Arguments received by .*)?$")
+
+
+class StudentCodeError(Exception):
+    """Student code raised; carries the original exception and the call it happened in."""
+
+    def __init__(self, exc: BaseException, where: str) -> None:
+        super().__init__(where)
+        self.exc = exc
+        self.where = where
 
 
 def student_frames(exc: BaseException, workdir: Path) -> tuple[Frame, ...]:

@@ -9,16 +9,28 @@ student's process; forging it means sending that very call, which is the answer.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from grader.observe.context import HandedModel, ObserveContext
+    from grader.observe.remote import ExecutorClient, Remote
 
 ACCEPTED = ("x", "y", "batch_size", "epochs", "validation_split", "validation_data", "shuffle",
             "class_weight", "sample_weight", "initial_epoch", "steps_per_epoch",
             "validation_steps", "validation_batch_size", "validation_freq")
+
+
+@dataclass
+class HandedModel:
+    """A model of the grader's given to the student's code, and the fits it received."""
+
+    remote: Remote
+    model: Any  # the observer's own copy (the one every observed fit trains)
+    fits: list[dict[str, Any]] = field(default_factory=list)
+    tokens: list[str] = field(default_factory=list)  # of the Histories those fits returned
 
 
 def _arrays(value: Any, what: str) -> Any:
@@ -45,15 +57,15 @@ def recorded_call(kwargs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def fit_received(ctx: ObserveContext, handed: HandedModel, kwargs: dict[str, Any]
-                 ) -> dict[str, Any]:
+def fit_received(client: ExecutorClient, progress: Callable[[str], None], handed: HandedModel,
+                 kwargs: dict[str, Any]) -> dict[str, Any]:
     """Do the fit the student's code asked of a handed model; return what its copy needs."""
     unknown = sorted(set(kwargs) - set(ACCEPTED))
     if unknown:
         raise TypeError(f"fit() got an unexpected keyword argument {unknown[0]!r}")
     for name in ("x", "y", "validation_data", "sample_weight"):
         kwargs[name] = _arrays(kwargs.get(name), name)
-    ctx.progress("the grader's fit of its model, as your code asked")
+    progress("the grader's fit of its model, as your code asked")
     history = handed.model.fit(**kwargs, verbose=0)
     handed.fits.append(recorded_call(kwargs) | {
         "epochs_run": len(history.history.get("loss", [])),
@@ -61,8 +73,6 @@ def fit_received(ctx: ObserveContext, handed: HandedModel, kwargs: dict[str, Any
         "history_keys": sorted(str(k) for k in history.history)})
     token = secrets.token_hex(8)
     handed.tokens.append(token)
-    client = ctx.executor
-    assert client is not None
     name = client.outbox.new_name("weights", "npz")
     weights = handed.model.get_weights()
     np.savez(client.outbox.path / name, **{f"w{i}": w for i, w in enumerate(weights)})

@@ -11,7 +11,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from grader.observe.context import StudentCodeError
+from grader.observe.failures import StudentCodeError
 
 PROBE_DTYPES = ("float32", "float64", "int32", "int64")
 RUN_BATCH = 4  # samples in the batch every built model is called and trained on

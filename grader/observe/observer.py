@@ -16,9 +16,14 @@ from typing import Any
 from grader.jobs import Job
 from grader.model import Failure, Observation, Status
 from grader.observe.channel import Channel, ChannelError
-from grader.observe.context import ObserveContext, StudentCodeError, dumps
+from grader.observe.context import ObserveContext, dumps
 from grader.observe.exchange import ExchangeError
-from grader.observe.failures import exception_message, failure_from_exception, failure_json
+from grader.observe.failures import (
+    StudentCodeError,
+    exception_message,
+    failure_from_exception,
+    failure_json,
+)
 from grader.observe.remote import ProtocolError, RemoteModule, StudentRaised
 
 IMPORT_JOB = "_import"

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from grader.observe.context import StudentCodeError, short_repr
+from grader.observe.context import short_repr
+from grader.observe.failures import StudentCodeError
 
 MAX_CANDIDATES = 24
 

@@ -24,7 +24,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from grader.contract import AssignmentPlugin, imported, observers_problems
+from grader.hooks import imported, observers_problems
 from grader.model import Failure, Observation, Status
 from grader.observe.limits import sandbox_available
 
@@ -54,30 +54,27 @@ def worker_environment(threads: int) -> dict[str, str]:
     return env
 
 
-def preload(modules: list[str]) -> dict[str, list[str]]:
+def preload(modules: list[str], labs: dict[str, Any] | None = None) -> dict[str, list[str]]:
     """Import modules so that forked children start warm (imports only, no TF op); return what
-    is wrong with each lab whose observers are among them, by lab (empty: nothing)."""
-    from grader.registry import registered
+    is wrong with each lab whose observers are among them, by lab (empty: nothing).
 
-    labs = {plugin.observers_module: plugin for plugin in registered().values()}
+    `labs` maps a lab's observers module to {"lab": its name, "questions": its question ids},
+    as the parent read them from the lab's table (the worker imports nothing above observe/)."""
+    labs = labs or {}
     report = {}
     for name in modules:
-        if name in labs:
-            report[labs[name].name] = observers_checked(labs[name])
+        if name in labs and "error" in labs[name]:
+            report[str(labs[name]["lab"])] = [str(labs[name]["error"])]
+        elif name in labs:
+            report[str(labs[name]["lab"])] = observers_checked(name, labs[name]["questions"])
         else:
             importlib.import_module(name)
     return report
 
 
-def observers_checked(plugin: AssignmentPlugin) -> list[str]:
+def observers_checked(module: str, questions: list[str]) -> list[str]:
     """Import a lab's observers and say what breaks the contract (an import error too)."""
-    from grader.assignment import AssignmentError, load_assignment
-
-    try:
-        questions = [q.id for q in load_assignment(plugin).questions]
-    except (AssignmentError, OSError, ValueError) as exc:
-        return [f"assignment.toml does not load: {exc}"]
-    observers, problems = imported(plugin.observers_module)
+    observers, problems = imported(module)
     return problems if observers is None else observers_problems(observers, questions)
 
 
@@ -210,10 +207,13 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the worker process."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--preload", default="keras", help="comma-separated modules to import")
+    parser.add_argument("--labs", default="{}", help="JSON: each preloaded lab's observers "
+                        "module → its name and question ids (checked against its OBSERVERS)")
     args = parser.parse_args(argv)
     protocol = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # anything printed by imports goes to stderr, never into the protocol
-    contract = preload([m for m in args.preload.split(",") if m] + list(ENGINE_MODULES))
+    contract = preload([m for m in args.preload.split(",") if m] + list(ENGINE_MODULES),
+                       json.loads(args.labs))
     sandboxed = os.geteuid() == 0 and sandbox_available()  # asked once: a probe forks
     protocol.write(json.dumps({"kind": "ready", "pid": os.getpid(), "sandboxed": sandboxed,
                                "contract": contract}) + "\n")

@@ -1,7 +1,7 @@
 """A submission as a list of top-level parts: definitions, set-up and exploration, tokenised.
 
 A `.py` file and a notebook read alike: a notebook's code cells are one program, read with the
-grader's own notebook reader (`grader.notebook`), and each statement is classified as
+grader's own notebook reader (`grader.notebook_cells`), and each statement is classified as
 `grader.notebook_defs` does when it imports a notebook: definitions, set-up (imports,
 constants) and exploration (what "definitions" mode does not run: training runs, plots, prints).
 """
@@ -13,7 +13,7 @@ import bisect
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.notebook import (
+from grader.notebook_cells import (
     NotebookError,
     is_grader_magic,
     parse_cell,

@@ -12,7 +12,7 @@ from grader.similarity.fingerprint import WINDOW, K
 from grader.similarity.profile import Profile
 
 GRADER_DIR = Path(__file__).resolve().parent.parent
-CODE = ("similarity", "notebook.py", "notebook_defs.py")  # what turns a file into a profile
+CODE = ("similarity", "notebook_cells.py", "notebook_defs.py")  # what turns a file into a profile
 
 
 def code_fingerprint() -> str:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from types import ModuleType
 from typing import Any
 
-from grader.notebook import CompiledCell
+from grader.observe.notebook_plan import CompiledCell
 
 SHELL_LINE_MAGICS = ("sx", "system", "pip", "conda", "mamba", "micromamba", "uv")
 SHELL_CELL_MAGICS = ("bash", "sh", "script", "system", "sx", "perl", "ruby", "python2",

@@ -1,0 +1,5 @@
+"""The grader's version (reports and caches carry it)."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
