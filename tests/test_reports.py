@@ -184,9 +184,11 @@ def test_crashing_html_shows_student_frames_and_limits(reports) -> None:
 def test_the_limits_section_is_there_only_when_something_was_limited(reports) -> None:
     """A clean report has no 'Skipped or limited' section; a question's notes stand under that
     question only, never again in the section (issue 23: said once)."""
-    reference = replace(reports["reference"], notes=())  # full marks, nothing said of it all
-    assert 'id="limits"' not in render_html(reference)
-    assert 'id="limits"' in render_html(reports["reference"])  # its note: public checks only
+    page = render_html(reports["reference"])  # full marks: nothing skipped, one general note
+    assert 'id="limits"' not in page
+    notes = page.split('id="notes"')[1].split("</section>")[0]
+    assert "Graded with the public checks only" in notes
+    assert 'id="notes"' not in render_html(replace(reports["reference"], notes=()))
     failing = reports["failing"]
     first = replace(failing.questions[0], notes=("Your fit ran on 600 samples only.",))
     page = render_html(replace(failing, questions=(first, *failing.questions[1:])))

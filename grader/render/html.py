@@ -189,9 +189,9 @@ def question_view(result: QuestionResult, lang: str) -> dict[str, Any]:
 
 
 def limits_view(report: GradeReport) -> list[str]:
-    """List what was skipped or limited: the report's own notes, stopped questions, unchecked
-    checks (a question's notes stand under that question only: said once)."""
-    lines = list(report.notes)
+    """List what was skipped or limited: stopped questions, unchecked checks (the report's notes
+    stand in their own section, a question's under that question only: each said once)."""
+    lines: list[str] = []
     for result in report.questions:
         if result.status not in (PASSED, FAILED, NOT_IMPLEMENTED, ERROR):
             status = translate(report.lang, f"report.status.{result.status}")
@@ -224,6 +224,7 @@ def report_view(report: GradeReport) -> dict[str, Any]:
                                   total=len(report.questions)),
         "questions": [question_view(q, lang) for q in report.questions],
         "limits": limits_view(report),
+        "notes": list(report.notes),
         "review": review_lines(report),
         "answers": answers_view(report),
         "footer": translate(lang, "html.footer", version=report.grader_version or "?",
