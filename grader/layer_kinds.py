@@ -74,22 +74,26 @@ def column_order(columns: Iterable[str]) -> list[str]:
     return sorted(set(columns), key=rank)
 
 
+MISSING = object()  # a setting the layer does not have (None is one keras gives)
+
+
 def setting_value(layer: Mapping[str, Any], path: str) -> Any:
     """Return a layer's setting by name, or by a path into a wrapped layer ('layer.units');
     None when the layer has no such setting."""
-    value: Any = layer
-    for part in path.split("."):
-        if not isinstance(value, Mapping) or part not in value:
-            return None
-        value = value[part]
-    return value
+    value = _lookup(layer, path)
+    return None if value is MISSING else value
 
 
 def has_setting(layer: Mapping[str, Any], path: str) -> bool:
     """Whether a layer has this setting (a None value counts: keras says it has none)."""
+    return _lookup(layer, path) is not MISSING
+
+
+def _lookup(layer: Mapping[str, Any], path: str) -> Any:
+    """Follow a dotted path through a layer and the layers it wraps; MISSING where it ends."""
     value: Any = layer
     for part in path.split("."):
         if not isinstance(value, Mapping) or part not in value:
-            return False
+            return MISSING
         value = value[part]
-    return True
+    return value
