@@ -11,6 +11,7 @@ from typing import Any
 
 from grader.argsets import ArgSet, public_sets
 from grader.contract import AssignmentPlugin
+from grader.layer_kinds import extended
 
 SELECTOR = re.compile(r"^check_\w+(\[\w+=[^,\[\]=]+(,\w+=[^,\[\]=]+)*\])?$")
 TOP_KEYS = {"name": True, "module": True, "title_en": False, "title_fr": False,
@@ -112,6 +113,11 @@ class Assignment:
     def max_score(self) -> float:
         """Return the total of the questions' points."""
         return sum(q.points for q in self.questions)
+
+    @property
+    def layer_table(self) -> dict[str, tuple[str, ...]]:
+        """The table of layer kinds this lab's reports use: the engine's, its own laid over."""
+        return extended(dict(self.layer_kinds))
 
     def question(self, question_id: str) -> Question:
         """Return the question with this id, or raise KeyError."""

@@ -14,7 +14,7 @@ from grader.attachments import collect_attachments
 from grader.checks.base import AuthoringError, JudgeContext, Skip, check_id, check_name
 from grader.contract import validate_table
 from grader.hooks import hook
-from grader.layer_kinds import LAYER_KINDS, Kinds, extended
+from grader.layer_kinds import LAYER_KINDS, Kinds
 from grader.messages import Catalog, assignment_messages, source_name, translate
 from grader.model import (
     CRASHED,
@@ -204,7 +204,7 @@ def _judged(assignment: Assignment, question: Question, sets: Sequence[ArgSet],
             attachments = attachments or _attachments(
                 question.id, want, got.data, lang, question.show_layers,
                 "" if arg_set.id == FIRST_SET else arg_set.id,
-                extended(dict(assignment.layer_kinds)), mentioned_settings(checks))
+                assignment.layer_table, mentioned_settings(checks))
             continue
         status = got.status if got.status in STUDENT_FAULTS else ERROR
         said = failure_message(status, got.failure, lang)

@@ -183,6 +183,24 @@ def test_bad_criteria_fail_at_load_naming_the_key(tmp_path: Path, old: str, new:
         load_assignment("td_keras_mlp", write_toml(tmp_path, old, new))
 
 
+@pytest.mark.parametrize(("table", "error"), [
+    ('layer_kinds = ["LSTM"]', r"layer_kinds — expected a table"),
+    ('[layer_kinds]\nGRU = "units"', r"layer_kinds\.GRU — expected a list of setting names"),
+])
+def test_a_malformed_layer_kinds_table_is_refused_naming_it(tmp_path: Path, table: str,
+                                                            error: str) -> None:
+    with pytest.raises(AssignmentError, match=error):
+        load_assignment("td_keras_mlp", write_toml(tmp_path, "[[questions]]",
+                                                   f"{table}\n\n[[questions]]"))
+
+
+def test_a_labs_layer_kinds_extend_the_engines_table(tmp_path: Path) -> None:
+    lab = load_assignment("td_keras_mlp", write_toml(
+        tmp_path, "[[questions]]", '[layer_kinds]\nGRU = ["units", "dropout"]\n\n[[questions]]'))
+    assert lab.layer_table["GRU"] == ("units", "dropout")
+    assert lab.layer_table["Dense"] == ("units", "activation")  # the engine's, kept
+
+
 def test_a_question_without_criteria_is_refused(tmp_path: Path) -> None:
     text = TOML.read_text(encoding="utf-8")
     start = text.index("[[questions.criteria]]")
