@@ -13,7 +13,6 @@ from typing import Any
 from grader.argsets import ArgSet, split_sets
 from grader.assignment import Assignment, Question, load_assignment
 from grader.judge import judge_question
-from grader.messages import translate
 from grader.model import (
     ERROR,
     Evidence,
@@ -50,6 +49,7 @@ from grader.tamper import MAX_EVIDENCE, scan_submission
 from grader.text import clean_text
 from grader.version import __version__
 from grader.which_assignment import plugin_for_submission
+from grader.wording import Said, Text, said
 
 SANDBOX_NOTES = ("network_not_isolated", "processes_not_isolated", "files_not_isolated")
 
@@ -266,11 +266,9 @@ class Stream:
             self.plan.expected, observations=self.reference[Role.REFERENCE]),
             hidden_expected=self.reference[Role.HIDDEN_REFERENCE])
         broken = broken_functions(self.imported.data)
-        result = judge_one(plan, question, self.student.get(question.id), self.imported, broken,
-                           self.options.lang)
+        result = judge_one(plan, question, self.student.get(question.id), self.imported, broken)
         self.judged[question.id] = result
-        return with_cause(result, self.judged, self.reach, self.plan.assignment,
-                          self.options.lang)
+        return with_cause(result, self.judged, self.reach, self.plan.assignment)
 
     def _say(self, result: QuestionResult) -> None:
         self.said.add(result.id)
@@ -281,13 +279,12 @@ def judge_submission(plan: Plan, file: Path, observed: Observed, options: GradeO
                      on_result: Callable[[QuestionResult], None] | None = None) -> GradeReport:
     """Judge what was observed of a submission against the plan's reference: its report."""
     assignment = plan.assignment
-    machine = machine_notes([observed.imported, *observed.questions.values()], options.lang)
+    machine = machine_notes([observed.imported, *observed.questions.values()])
     imported = _without_machine_notes(observed.imported)
     broken = broken_functions(imported.data) if imported.status == Status.OK else {}
     results = with_causes([judge_one(plan, question, observed.questions.get(question.id),
-                                     imported, broken, options.lang)
-                           for question in plan.questions], observed.reach, assignment,
-                          options.lang)
+                                     imported, broken)
+                           for question in plan.questions], observed.reach, assignment)
     report = _report(assignment, file, results, imported, plan.expected, options,
                      observed.duration, machine)
     for result in report.questions if on_result is not None else ():
@@ -296,7 +293,7 @@ def judge_submission(plan: Plan, file: Path, observed: Observed, options: GradeO
 
 
 def judge_one(plan: Plan, question: Question, observation: Observation | None,
-              imported: Observation, broken: dict[str, Failure], lang: str) -> QuestionResult:
+              imported: Observation, broken: dict[str, Failure]) -> QuestionResult:
     """Judge one question: the student's observation (or why there is none) against the
     plan's reference, every set."""
     sets = plan.sets(question.id)
@@ -304,7 +301,7 @@ def judge_one(plan: Plan, question: Question, observation: Observation | None,
               or _cell_failure(question, broken) or _import_failure(question, imported))
     want = _split(plan.expected.observations.get(question.id), plan.public[question.id])
     want |= _split(plan.hidden_expected.get(question.id), plan.hidden.get(question.id, ()))
-    return judge_question(plan.assignment, question, sets, want, split_sets(actual, sets), lang)
+    return judge_question(plan.assignment, question, sets, want, split_sets(actual, sets))
 
 
 class ReferenceVisible(InstructorModeError):
@@ -334,12 +331,12 @@ def _split(observation: Observation | None, sets: tuple[ArgSet, ...]
     return dict(split_sets(observation, sets))
 
 
-def machine_notes(observations: Sequence[Observation], lang: str) -> list[str]:
+def machine_notes(observations: Sequence[Observation]) -> list[Said]:
     """Say once what this machine's sandbox could not do (every job notes it for itself)."""
     keys = {n for o in observations for n in o.notes if n in SANDBOX_NOTES}
     if {"network_not_isolated", "processes_not_isolated"} <= keys:  # no namespaces at all
         keys = {"not_sandboxed"}
-    return [translate(lang, f"note.{key}") for key in sorted(keys)]
+    return [said(f"note.{key}") for key in sorted(keys)]
 
 
 def _without_machine_notes(observation: Observation) -> Observation:
@@ -382,28 +379,26 @@ def _import_failure(question: Question, imported: Observation) -> Observation:
 
 def _report(assignment: Assignment, file: Path, results: list[QuestionResult],
             imported: Observation, expected: ExpectedSet, options: GradeOptions, duration: float,
-            machine: list[str]) -> GradeReport:
+            machine: list[Said]) -> GradeReport:
     """Assemble the report; notes say once what concerns the whole submission."""
-    notes = list(expected.notes)
+    notes: list[Text] = list(expected.notes)
     if expected.other_versions:
-        notes.append(translate(options.lang, "note.other_versions", libraries=", ".join(
+        notes.append(said("note.other_versions", libraries=", ".join(
             f"{name} {made} → {here}" for name, made, here in expected.other_versions)))
     if not options.instructor:
-        notes.append(translate(options.lang, "note.public_only"))
+        notes.append(said("note.public_only"))
     notebook = imported.data.get("notebook") if imported.status == Status.OK else None
     if notebook:
-        notes[:0] = notebook_notes(notebook, options.lang)
+        notes[:0] = notebook_notes(notebook)
     other = file.with_suffix(".py" if file.suffix == ".ipynb" else ".ipynb")
     if other.is_file():
-        notes.insert(0, translate(options.lang, "note.both_submissions", graded=file.name,
-                                  other=other.name))
+        notes.insert(0, said("note.both_submissions", graded=file.name, other=other.name))
     if imported.status != Status.OK and imported.failure is not None:
         from grader.judge import failure_message
 
-        notes.insert(0, error_note(imported.data, options.lang)
-                     or failure_message(imported.status, imported.failure, options.lang))
-        results = [replace(r, message=translate(options.lang, "q.import_failed_short"))
-                   for r in results]
+        notes.insert(0, error_note(imported.data)
+                     or failure_message(imported.status, imported.failure))
+        results = [replace(r, message=said("q.import_failed_short")) for r in results]
     return GradeReport(
         assignment=assignment.name,
         submission=clean_text(str(file), newlines=False),  # a student's file name

@@ -55,7 +55,7 @@ def layer_stacks(ctx: JudgeContext, expected: dict[str, Any], actual: dict[str, 
 
 
 def collect_attachments(question: str, expected: dict[str, Any], actual: dict[str, Any],
-                        lang: str = "en", show_layers: bool = False, set_id: str = "",
+                        show_layers: bool = False, set_id: str = "",
                         kinds: Kinds = LAYER_KINDS, mentioned: Iterable[str] = ()
                         ) -> dict[str, Any]:
     """Return the attachments of a judged question, chosen by the shape of its observation;
@@ -65,7 +65,7 @@ def collect_attachments(question: str, expected: dict[str, Any], actual: dict[st
     figure = actual.get("figure")
     if isinstance(figure, dict) and figure.get("png"):
         attachments["figure"] = figure["png"]
-    stacks = layer_stacks(JudgeContext(question, lang), expected, actual, show_layers, set_id,
+    stacks = layer_stacks(JudgeContext(question), expected, actual, show_layers, set_id,
                           kinds, mentioned)
     if stacks:
         attachments["layers"] = stacks

@@ -9,6 +9,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from grader.api import InstructorModeError, grade, regenerate_expected
@@ -22,7 +23,8 @@ from grader.cli_options import (
 )
 from grader.contract import ContractError
 from grader.disclosure import student_question, student_view
-from grader.model import GradeReport, QuestionResult, clean_question, clean_report
+from grader.localize import said_question, said_report
+from grader.model import GradeReport, QuestionResult
 from grader.observe.host import NO_FORK_MESSAGE, host
 from grader.reference import default_reference_dir, missing_reference
 from grader.registry import UnknownAssignment
@@ -63,7 +65,8 @@ def grade_parser() -> argparse.ArgumentParser:
         description="Grade a lab: `grade q4` checks question 4 of the submission in this folder "
                     "(the file's name says which assignment it is: "
                     f"{known_assignments()}).",
-        epilog="Other commands: `grade init` (make your working folder), `grade bulk` and "
+        epilog="Other commands: `grade init` (make your working folder), `grade render` (a JSON "
+               "report again, in another language or format), `grade bulk` and "
                "`grade regenerate-expected` (instructors), `grade make-notebook` (authors). "
                "Exit codes: 0 all passed, 1 some failed, 2 usage error, 3 grader error.",
     )
@@ -109,8 +112,9 @@ def run_grade(argv: list[str]) -> int:
         """Print a question's lines as soon as it is judged (the first: the header too)."""
         lines = [] if streamed else [render_head(assignment.name, str(submission))]
         if not args.instructor:
-            result = student_question(result, assignment, options.lang)
-        lines += render_question(clean_question(result), options.lang, colour)
+            result = student_question(result, assignment)
+        lines += render_question(said_question(result, options.lang, assignment.name),
+                                 options.lang, colour)
         streamed.append(result.id)
         text = render_lines(lines)
         sys.stdout.write(inert(text, guard) if guard else text)
@@ -144,7 +148,7 @@ def run_grade(argv: list[str]) -> int:
         report = student_view(report, assignment)
     write_reports(report, args)
     if streamed:  # the questions are on the screen: then what concerns them all, and the total
-        clean = clean_report(report)
+        clean = said_report(report)
         text = render_lines([*render_notes(clean, colour), render_summary(clean)])
     else:
         text = render_terminal(report, colour=colour)
@@ -198,6 +202,38 @@ def run_regenerate(argv: list[str]) -> int:
         return EXIT_GRADER_ERROR
     print(f"wrote {path}")
     return 0
+
+
+def run_render(argv: list[str]) -> int:
+    """`grade render REPORT.json`: say a JSON report again, in another language or format,
+    without grading again (its sentences are kept beside its text)."""
+    from grader.messages import LANGUAGES
+    from grader.render.json_report import load_report
+
+    parser = argparse.ArgumentParser(
+        prog="grade render", description="Render a JSON report written by `grade --json` or "
+        "`grade bulk` again, in another language or format, without grading again. "
+        "Exit codes as `grade`: 0 all passed, 1 some failed, 2 usage error, 3 grader error.")
+    parser.add_argument("report", type=Path, metavar="REPORT.json")
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="the language to say it in (default: the report's own)")
+    for option, what in (("--json", "the JSON report"), ("--html", "the HTML report"),
+                         ("--junit", "JUnit XML"), ("--gradescope", "Gradescope's results.json")):
+        parser.add_argument(option, type=Path, metavar="PATH", help=f"write {what} here")
+    parser.add_argument("--no-color", action="store_true", help="plain output")
+    args = parser.parse_args(argv)
+    try:
+        report = load_report(args.report, sentences=True)
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        print(f"grade render: cannot read {args.report} as a grade report ({exc})",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if args.lang:
+        report = replace(report, lang=args.lang)
+    write_reports(report, args)
+    colour = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
+    sys.stdout.write(render_terminal(report, colour=colour))
+    return exit_code(report.questions)
 
 
 def run_init(argv: list[str]) -> int:
@@ -261,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "init":
         return run_init(argv[1:])
+    if argv and argv[0] == "render":
+        return run_render(argv[1:])
     if argv and argv[0] == "make-notebook":
         from grader.make_notebook import main as make_notebook
 

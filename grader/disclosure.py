@@ -22,9 +22,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from grader.assignment import Assignment, Question
-from grader.messages import translate
 from grader.model import FAILED, CheckResult, GradeReport, QuestionResult
 from grader.render import same_mistake
+from grader.wording import Said, Text, said
 
 HIDDEN_MARK = "set=hidden-"
 HIDDEN_SET = "hidden-"
@@ -33,18 +33,17 @@ WHAT_SEPARATOR = " — "  # "<where>: <what> — expected E, got A." (messages' 
 
 def student_view(report: GradeReport, assignment: Assignment) -> GradeReport:
     """Return the report as a student may read it."""
-    questions = tuple(student_question(q, assignment, report.lang) for q in report.questions)
+    questions = tuple(student_question(q, assignment) for q in report.questions)
     return replace(report, questions=questions)
 
 
-def student_question(result: QuestionResult, assignment: Assignment, lang: str
-                     ) -> QuestionResult:
+def student_question(result: QuestionResult, assignment: Assignment) -> QuestionResult:
     """Return one question's result as a student may read it."""
     try:
         question = assignment.question(result.id)
     except KeyError:  # a question of another version of the lab: the defaults (values shown,
         question = Question(result.id, "", 0, "", "", 0)  # hidden sets protected)
-    return question_view(result, question, lang)
+    return question_view(result, question)
 
 
 def is_hidden(check_id: str) -> bool:
@@ -52,7 +51,7 @@ def is_hidden(check_id: str) -> bool:
     return HIDDEN_MARK in check_id
 
 
-def question_view(result: QuestionResult, question: Question, lang: str) -> QuestionResult:
+def question_view(result: QuestionResult, question: Question) -> QuestionResult:
     """One question as the student may read it, each check under its criterion's policy."""
     criterion_of = {check: c.id for c in result.criteria for check in c.checks}
     titles = {check: c.title for c in result.criteria for check in c.checks}
@@ -65,7 +64,7 @@ def question_view(result: QuestionResult, question: Question, lang: str) -> Ques
                 public_failures:
             continue  # said by the public set's check
         policy = question.policy(criterion_of.get(check.id), hidden)
-        shown.append(_check_view(check, policy, hidden, titles.get(check.id, result.title), lang))
+        shown.append(_check_view(check, policy, hidden, titles.get(check.id, result.title)))
     views = {c.id: c for c in shown}
     changed = {c.message: views[c.id].message for c in result.checks
                if c.id in views and views[c.id].message != c.message}
@@ -79,29 +78,41 @@ def question_view(result: QuestionResult, question: Question, lang: str) -> Ques
     failure, output, notes = result.failure, result.output, result.notes
     protected = question.show_hidden != "value"
     if protected and failure is not None and (result.hidden_failure or from_hidden):
-        said = translate(lang, "disclosure.hidden_raised", kind=failure.type)
-        message = said if message == result.message else message
-        failure = replace(failure, message=said, where="")  # its text and call hold the arguments
+        hidden_raised = said("disclosure.hidden_raised", kind=failure.type)
+        message = hidden_raised if message == result.message else message
+        failure = replace(failure, message=hidden_raised, where="")  # its text and call hold the arguments
     if protected and result.hidden_run and output:  # printed while it ran with hidden arguments
-        output, notes = "", (*notes, translate(lang, "disclosure.output_hidden"))
+        output, notes = "", (*notes, said("disclosure.output_hidden"))
     return replace(result, attachments=_attachments(result.attachments, question),
                    checks=tuple(shown), message=message, failure=failure, notes=notes,
                    output=output)
 
 
-def _check_view(check: CheckResult, policy: str, hidden: bool, what: str, lang: str
-                ) -> CheckResult:
+def _check_view(check: CheckResult, policy: str, hidden: bool, what: Text) -> CheckResult:
     """One check under its policy: unchanged ('value', 'described'), or only whether it matched."""
     if policy != "match-only":
         return check
     if hidden:
         key = "disclosure.hidden_failed" if check.status == FAILED else "disclosure.hidden_passed"
-        return replace(check, message=translate(lang, key, what=what), expected=None, actual=None)
+        return replace(check, message=said(key, what=what), expected=None, actual=None)
     if check.status != FAILED:
         return replace(check, expected=None)
-    where = check.message.split(WHAT_SEPARATOR)[0] if WHAT_SEPARATOR in check.message else what
-    return replace(check, message=translate(lang, "disclosure.not_matched", what=where),
+    return replace(check, message=said("disclosure.not_matched", what=_where_what(check, what)),
                    expected=None, actual=None)
+
+
+def _where_what(check: CheckResult, title: Text) -> Text:
+    """Where a check looked and what it compared ("Q3, layer 1 (Dense): units"), from its
+    sentence; the criterion's title when the sentence does not say."""
+    message = check.message
+    if isinstance(message, Said) and message.param("where") is not None:
+        what = message.param("what")
+        return message.param("where") if what is None else said("disclosure.where_what",
+                                                                 where=message.param("where"),
+                                                                 what=what)
+    if isinstance(message, str) and WHAT_SEPARATOR in message:  # a report read back from JSON
+        return message.split(WHAT_SEPARATOR)[0]
+    return title
 
 
 def _attachments(attachments: dict, question: Question) -> dict:

@@ -625,6 +625,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "cell {number}",
         "fr": "cellule {number}",
     },
+    "file.cell_first": {  # starting a sentence
+        "en": "Cell {number}",
+        "fr": "Cellule {number}",
+    },
     "value.cells_one": {
         "en": "cell {cells}",
         "fr": "cellule {cells}",
@@ -677,6 +681,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "q.fix_used_first": {
         "en": "{function} uses your {used}: fix {question} first.",
         "fr": "{function} utilise votre {used} : corrigez d'abord {question}.",
+    },
+    "disclosure.where_what": {
+        "en": "{where}: {what}",
+        "fr": "{where} : {what}",
     },
     "disclosure.not_matched": {
         "en": "{what} — not as the lab asks.",

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.text import clean_data
+
+if TYPE_CHECKING:
+    from grader.wording import Text
 
 SCHEMA_VERSION = 1
 MULTI_LINE_FIELDS = frozenset({"output"})  # an observation's text that may hold newlines
@@ -59,7 +62,7 @@ class Failure:
 
     phase: str  # import | cell (a notebook cell) | call | observe | timeout | memory | crashed | grader
     type: str
-    message: str
+    message: Text  # a judge's sentence until localized (grader/localize.py)
     where: str = ""  # e.g. "build_model(32, 10)"
     frames: tuple[Frame, ...] = ()
 
@@ -130,10 +133,10 @@ class CheckResult:
 
     id: str  # e.g. "q4.check_dense_units[layer=2]"
     status: Status  # PASSED, FAILED or SKIPPED
-    message: str
+    message: Text
     expected: Any = None
     actual: Any = None
-    hint: str = ""
+    hint: Text = ""
 
     @property
     def passed(self) -> bool:
@@ -146,7 +149,7 @@ class CriterionResult:
     """One line of the marking sheet: all-or-nothing points for a group of checks."""
 
     id: str  # e.g. "dropout", unique within its question
-    title: str
+    title: Text
     points: float  # what the criterion is worth
     score: float  # points when every check passed, else 0
     subject: bool = False  # what the question is about (vs what it carries over)
@@ -163,14 +166,14 @@ class QuestionResult:
     """The graded outcome of one question."""
 
     id: str
-    title: str
+    title: Text
     score: float
     max_score: float
     status: Status  # PASSED, FAILED, or the fault that stopped it
     checks: tuple[CheckResult, ...] = ()
-    message: str = ""  # one line when the question could not be judged (not implemented, raised…)
+    message: Text = ""  # one line when the question could not be judged (not implemented, raised…)
     failure: Failure | None = None
-    notes: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()
     output: str = ""
     duration: float = 0.0
     attachments: dict[str, Any] = field(default_factory=dict)
@@ -193,8 +196,8 @@ class GradeReport:
     max_score: float
     questions: tuple[QuestionResult, ...]
     answers: dict[str, str] = field(default_factory=dict)
-    notes: tuple[str, ...] = ()
-    lang: str = "en"
+    notes: tuple[Text, ...] = ()
+    lang: str = "en"  # the language renderers say its sentences in (grader/localize.py)
     grader_version: str = ""
     duration: float = 0.0
     hidden_sets: bool = False  # instructor grading: the hidden argument sets were used too
@@ -214,7 +217,7 @@ class GradeReport:
         """Rebuild a report from its JSON form."""
         if data.get("kind") != "grade_report":
             raise ValueError("not a grade report")
-        fields = {k: v for k, v in data.items() if k not in ("kind", "schema")}
+        fields = {k: v for k, v in data.items() if k not in ("kind", "schema", "sentences")}
         fields["questions"] = tuple(_question_from_json(q) for q in fields["questions"])
         fields["notes"] = tuple(fields.get("notes", ()))
         fields["review"] = tuple(Evidence(**e) for e in fields.get("review", ()))

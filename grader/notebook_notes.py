@@ -1,13 +1,14 @@
-"""What the report says of a notebook's import: the cells it did not run, the broken ones."""
+"""What the report says of a notebook's import: the cells it did not run, the broken ones
+(sentences without a language yet: grader/wording.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from grader.messages import source_name, translate
 from grader.model import Failure
 from grader.notebook_cells import KERNEL
 from grader.observe.notebook_plan import FULL
+from grader.wording import Said, Text, said, source_text
 
 
 def cell_ranges(numbers: list[int]) -> str:
@@ -21,27 +22,33 @@ def cell_ranges(numbers: list[int]) -> str:
     return ", ".join(parts)
 
 
-def notebook_notes(summary: dict[str, Any], lang: str) -> list[str]:
+def notebook_notes(summary: dict[str, Any]) -> list[Said]:
     """Say once, for the report, what a notebook's import did not run and which cells are broken."""
-    notes = [broken_note(cell, lang) for cell in summary.get("broken_cells", [])]
+    notes = [broken_note(cell) for cell in summary.get("broken_cells", [])]
     if summary.get("source") == KERNEL:
         first, last = summary.get("inputs", (0, 0))
-        return [*notes, translate(lang, "note.kernel_history", first=first, last=last)]
-    note = notebook_note(summary, lang)
+        return [*notes, said("note.kernel_history", first=first, last=last)]
+    note = notebook_note(summary)
     return notes + ([note] if note else [])
 
 
-def broken_note(cell: dict[str, Any], lang: str) -> str:
+def broken_note(cell: dict[str, Any]) -> Said:
     """Say that a cell does not run and what that costs."""
     failure = Failure.from_dict(cell["failure"])
     frame = failure.frames[-1] if failure.frames else None
-    where = translate(lang, "q.location", file=source_name(lang, frame.file),
-                      line=frame.line) if frame else source_name(lang, failure.where)
+    where = said("q.location", file=source_text(frame.file), line=frame.line) if frame \
+        else source_text(failure.where)
     functions = ", ".join(f"{name}()" for name in cell["functions"])
     key = "note.cell_broken" if functions else "note.cell_broken_nothing"
-    text = translate(lang, key, cell=source_name(lang, failure.where), type=failure.type,
-                     message=failure.message, location=where, functions=functions)
-    return text[:1].upper() + text[1:]
+    return said(key, cell=_sentence_start(failure.where), type=failure.type,
+                message=failure.message, location=where, functions=functions)
+
+
+def _sentence_start(file: str) -> Text:
+    """A source file named at the start of a sentence: "Cell 7", "Cellule 7"."""
+    if file.startswith("cell "):
+        return said("file.cell_first", number=file.removeprefix("cell "))
+    return file[:1].upper() + file[1:]
 
 
 def broken_functions(data: dict[str, Any]) -> dict[str, Failure]:
@@ -51,18 +58,17 @@ def broken_functions(data: dict[str, Any]) -> dict[str, Failure]:
             for cell in notebook.get("broken_cells", []) for name in cell["functions"]}
 
 
-def notebook_note(summary: dict[str, Any], lang: str) -> str | None:
+def notebook_note(summary: dict[str, Any]) -> Said | None:
     """Say once, for the report, what a notebook's import did not run."""
     skipped = summary.get("skipped_cells", [])
     key = "value.cells_one" if len(skipped) == 1 else "value.cells_many"
-    cells = translate(lang, key, cells=cell_ranges(skipped)) if skipped else ""
+    cells = said(key, cells=cell_ranges(skipped)) if skipped else ""
     if summary.get("mode") == FULL:
-        return translate(lang, "note.notebook_full_shell" if cells else "note.notebook_full",
-                         cells=cells)
-    return translate(lang, "note.notebook_skipped", cells=cells) if cells else None
+        return said("note.notebook_full_shell" if cells else "note.notebook_full", cells=cells)
+    return said("note.notebook_skipped", cells=cells) if cells else None
 
 
-def error_note(data: dict[str, Any], lang: str) -> str | None:
-    """Translate the reason a notebook could not be read (from the import observation's data)."""
+def error_note(data: dict[str, Any]) -> Said | None:
+    """Say why a notebook could not be read (from the import observation's data)."""
     reason = data.get("notebook_error")
-    return translate(lang, reason["key"], **reason["params"]) if reason else None
+    return said(reason["key"], **reason["params"]) if reason else None

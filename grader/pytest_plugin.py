@@ -52,15 +52,20 @@ class Grading:
     def run(self, questions: list[str]) -> None:
         """Grade the submission once."""
         from grader.api import GradeOptions, grade
+        from grader.assignment import load_assignment
+        from grader.disclosure import student_view
+        from grader.localize import said_report
         from grader.runner import WorkerError
         from grader.submission import SubmissionNotFound
 
         try:
-            self.report = grade(self.submission, GradeOptions(
+            report = grade(self.submission, GradeOptions(
                 questions=tuple(questions), lang=self.lang, assignment=self.assignment))
         except (SubmissionNotFound, WorkerError) as exc:
             self.error = str(exc)
             return
+        # a student's run: the student's view, said in their language
+        self.report = said_report(student_view(report, load_assignment(self.assignment)))
         self.results = {q.id: q for q in self.report.questions}
 
 

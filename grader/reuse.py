@@ -14,8 +14,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from grader.assignment import Assignment
-from grader.messages import translate
 from grader.model import PASSED, QuestionResult
+from grader.wording import joined, said
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a larger file is read up to here
 MAX_FUNCTIONS = 2000  # module-level functions followed per submission
@@ -84,8 +84,7 @@ def _sources(file: Path) -> Iterable[str]:
 
 
 def with_cause(result: QuestionResult, earlier: Mapping[str, QuestionResult],
-               reach: Mapping[str, tuple[str, ...]], assignment: Assignment, lang: str
-               ) -> QuestionResult:
+               reach: Mapping[str, tuple[str, ...]], assignment: Assignment) -> QuestionResult:
     """Say first that a failed question's function calls a failed earlier question's."""
     try:
         question = assignment.question(result.id)
@@ -98,17 +97,17 @@ def with_cause(result: QuestionResult, earlier: Mapping[str, QuestionResult],
               and assignment.question(used).function in reach.get(question.function, ())]
     if not causes:
         return result
-    said = " ".join(translate(lang, "q.fix_used_first", function=question.function,
-                              used=cause.function, question=cause.id) for cause in causes)
+    cause = joined(*(said("q.fix_used_first", function=question.function, used=c.function,
+                          question=c.id) for c in causes), separator=" ")
     if not result.message:
-        return replace(result, message=said)
-    return replace(result, notes=(said, *result.notes))
+        return replace(result, message=cause)
+    return replace(result, notes=(cause, *result.notes))
 
 
 def with_causes(results: Iterable[QuestionResult], reach: Mapping[str, tuple[str, ...]],
-                assignment: Assignment, lang: str) -> list[QuestionResult]:
+                assignment: Assignment) -> list[QuestionResult]:
     """Every question with its cause said, in order (each sees the ones before it)."""
     done: dict[str, QuestionResult] = {}
     for result in results:
-        done[result.id] = with_cause(result, done, reach, assignment, lang)
+        done[result.id] = with_cause(result, done, reach, assignment)
     return list(done.values())

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from grader.assignment import Criterion, Question
 from grader.model import GRADER_ERROR, PASSED, CheckResult, CriterionResult, QuestionResult
+from grader.wording import Both
 
 EXIT_ALL_PASSED = 0
 EXIT_SOME_FAILED = 1
@@ -62,21 +63,20 @@ def assign_checks(question: Question, check_ids: Sequence[str]) -> dict[str, tup
     return {k: tuple(v) for k, v in groups.items()}
 
 
-def criterion_result(criterion: Criterion, checks: Sequence[CheckResult], lang: str
-                     ) -> CriterionResult:
+def criterion_result(criterion: Criterion, checks: Sequence[CheckResult]) -> CriterionResult:
     """Score one criterion: all its points when every check passed, else none."""
     passed = all(c.status == PASSED for c in checks)
-    return CriterionResult(id=criterion.id, title=criterion.title(lang), points=criterion.points,
+    return CriterionResult(id=criterion.id, title=Both(criterion.title_en, criterion.title_fr), points=criterion.points,
                            score=criterion.points if passed else 0.0, subject=criterion.subject,
                            checks=tuple(c.id for c in checks))
 
 
-def score_criteria(question: Question, checks: Sequence[CheckResult], lang: str = "en"
+def score_criteria(question: Question, checks: Sequence[CheckResult]
                    ) -> tuple[CriterionResult, ...]:
     """Group the checks by criterion and score each, in the order of assignment.toml."""
     groups = assign_checks(question, [c.id for c in checks])
     by_id = {c.id: c for c in checks}
-    return tuple(criterion_result(c, [by_id[i] for i in groups[c.id]], lang)
+    return tuple(criterion_result(c, [by_id[i] for i in groups[c.id]])
                  for c in question.criteria)
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from grader.api import GradeOptions, grade, preload_modules
 from grader.assignment import Assignment, load_assignment
+from grader.localize import said_report
 from grader.model import PASSED, GradeReport, QuestionResult
 from grader.reference import reference_in
 from grader.runner import WarmWorker
@@ -76,8 +77,9 @@ def assert_reference_full_marks(lab: str, reference_dir: Path, questions: Sequen
     assignment = load_assignment(lab)
     folder = reference_folder(assignment, reference_dir)
     with nullcontext(worker) if worker else lab_worker(lab, questions=questions) as running:
-        report = grade(folder, GradeOptions(questions=tuple(questions), reference_dir=folder,
-                                            assignment=lab), assignment, worker=running)
+        report = said_report(grade(folder, GradeOptions(
+            questions=tuple(questions), reference_dir=folder, assignment=lab), assignment,
+            worker=running))
     short = [said(result) for result in report.questions if result.score < result.max_score]
     if short:
         raise AssertionError(f"{lab}: the reference in {folder} does not get full marks:\n"
@@ -96,9 +98,9 @@ def assert_starter_scores_zero(lab: str, questions: Sequence[str] = (),
     with (nullcontext(worker) if worker else lab_worker(lab, questions=questions) as running,
           tempfile.TemporaryDirectory(prefix="grader-kit-") as work):
         shutil.copy(starter, Path(work) / starter.name)
-        report = grade(Path(work), GradeOptions(questions=tuple(questions),
-                                                reference_dir=reference, assignment=lab),
-                       assignment, worker=running)
+        report = said_report(grade(Path(work), GradeOptions(
+            questions=tuple(questions), reference_dir=reference, assignment=lab), assignment,
+            worker=running))
     earned = [said(result, earned=True) for result in report.questions if result.score > 0]
     if earned:
         raise AssertionError(f"{lab}: the starter {starter} earns points:\n" + "\n".join(earned))
@@ -163,9 +165,9 @@ def grade_mistake(assignment: Assignment, reference: Path, mistake: Mistake,
             shutil.copy(mistake.change, folder / module)
         else:
             (folder / module).write_text(mistake.change(source), encoding="utf-8")
-        report = grade(folder, GradeOptions(questions=(mistake.question,), reference_dir=reference,
-                                            assignment=assignment.name), assignment,
-                       worker=worker)
+        report = said_report(grade(folder, GradeOptions(
+            questions=(mistake.question,), reference_dir=reference, assignment=assignment.name),
+            assignment, worker=worker))
     return report.questions[0]
 
 

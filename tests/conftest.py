@@ -13,6 +13,7 @@ import pytest
 
 from grader.api import GradeOptions, grade
 from grader.assignment import Assignment, load_assignment
+from grader.localize import said_report
 from grader.model import GradeReport
 from grader.runner import WarmWorker
 
@@ -60,7 +61,7 @@ def grade_with(worker: WarmWorker):
     """Grade a submission path on the shared worker: grade_with(path, 'q3', 'q4', lang='en')."""
 
     def run(path: Path, *questions: str, lang: str = "en") -> GradeReport:
-        return grade(path, GradeOptions(questions=tuple(questions), lang=lang), worker=worker)
+        return said_report(grade(path, GradeOptions(questions=tuple(questions), lang=lang), worker=worker))
 
     return run
 

@@ -17,6 +17,7 @@ from conftest import make_variant, namespaces_allowed
 from test_isolation import processes_with
 
 from grader.api import GradeOptions, grade
+from grader.localize import said_report
 from grader.runner import RunOptions
 
 pytestmark = pytest.mark.skipif(not namespaces_allowed(),
@@ -103,8 +104,8 @@ def describe_datasets():
 def grade_one(worker, tmp_path: Path, source: str, cgroup: bool, **run: object):
     """Grade q1 of a submission (and q13, right, as a sentinel) with a small memory budget."""
     options = RunOptions(memory_mb=MEMORY_MB, memory_cgroup=cgroup, **run)
-    report = grade(make_variant(tmp_path, source),
-                   GradeOptions(questions=("q1", "q13"), run=options), worker=worker)
+    report = said_report(grade(make_variant(tmp_path, source),
+                   GradeOptions(questions=("q1", "q13"), run=options), worker=worker))
     return {q.id: q for q in report.questions}
 
 

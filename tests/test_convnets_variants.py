@@ -19,6 +19,7 @@ from convnets_corpus import VARIANTS, batches, make_submission, question_of
 
 from grader.api import GradeOptions, grade
 from grader.assignment import load_assignment
+from grader.localize import said_report
 from grader.model import FAILED, PASSED, GradeReport, QuestionResult
 
 
@@ -115,8 +116,8 @@ def corpus_results(worker, tmp_path_factory) -> dict[str, QuestionResult]:
     results: dict[str, QuestionResult] = {}
     for i, group in enumerate(batches([v.name for v in CORPUS])):
         folder = make_submission(tmp_path_factory.mktemp("convnets") / f"batch{i}", group)
-        report = grade(folder, GradeOptions(questions=tuple(question_of(n) for n in group)),
-                       worker=worker)
+        report = said_report(grade(folder, GradeOptions(questions=tuple(question_of(n) for n in group)),
+                       worker=worker))
         by_id = {q.id: q for q in report.questions}
         results.update({name: by_id[question_of(name)] for name in group})
     return results
@@ -150,7 +151,7 @@ def test_variant_gets_the_pinned_verdict(variant: Variant, corpus_results) -> No
 
 def test_the_q8_softmax_mistake_is_named_in_french(worker, tmp_path: Path) -> None:
     folder = make_submission(tmp_path / "fr", ["q8_softmax_one_unit"])
-    report: GradeReport = grade(folder, GradeOptions(questions=("q8",), lang="fr"), worker=worker)
+    report: GradeReport = said_report(grade(folder, GradeOptions(questions=("q8",), lang="fr"), worker=worker))
     failed = [c.message for c in report.questions[0].checks if c.status == FAILED]
     assert failed[0] == ("Q8, couche de sortie : un softmax sur 1 neurone vaut toujours 1 — "
                          "utilisez sigmoid, ou 2 neurones.")

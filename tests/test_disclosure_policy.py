@@ -13,6 +13,7 @@ import pytest
 
 from grader.assignment import AssignmentError, load_assignment
 from grader.disclosure import student_view
+from grader.localize import said_report
 from grader.model import (
     FAILED,
     PASSED,
@@ -25,6 +26,7 @@ from grader.model import (
 from grader.render.html import render_html
 from grader.render.json_report import render_json
 from grader.render.terminal import render_terminal
+from grader.wording import said, say
 
 ROOT = Path(__file__).resolve().parent.parent
 LAB = ROOT / "assignments" / "td_keras_mlp"
@@ -48,14 +50,18 @@ def lab(tmp_path: Path, edit: tuple[str, str] = ("", "")) -> object:
 def q3_report(units_expected: int = 128) -> GradeReport:
     """A judged q3: 64 units on the lab's call and on a hidden set, which also fails its loss."""
     checks = (
-        CheckResult(UNITS, FAILED, "Q3 (n_hidden=1), layer 1 (Dense): units — expected 128, got "
-                    "64.", units_expected, 64),
-        CheckResult(HIDDEN_UNITS, FAILED, f"Q3 with {SECRET} (n_hidden=1), layer 1 (Dense): "
-                    "units — expected 128, got 64.", 128, 64),
-        CheckResult(HIDDEN_LOSS, FAILED, f"Q3 with {SECRET} (n_hidden=3): loss — expected "
-                    "'categorical_crossentropy', got 'mse'.", "categorical_crossentropy", "mse"),
-        CheckResult("q3.check_loss[build=3]", PASSED, "Q3 (n_hidden=3): loss — "
-                    "'categorical_crossentropy'."),
+        CheckResult(UNITS, FAILED, said("mismatch", where="Q3 (n_hidden=1), layer 1 (Dense)",
+                                         what="units", expected="128", actual="64"),
+                    units_expected, 64),
+        CheckResult(HIDDEN_UNITS, FAILED, said(
+            "mismatch", where=f"Q3 with {SECRET} (n_hidden=1), layer 1 (Dense)", what="units",
+            expected="128", actual="64"), 128, 64),
+        CheckResult(HIDDEN_LOSS, FAILED, said(
+            "mismatch", where=f"Q3 with {SECRET} (n_hidden=3)", what="loss",
+            expected="'categorical_crossentropy'", actual="'mse'"), "categorical_crossentropy",
+            "mse"),
+        CheckResult("q3.check_loss[build=3]", PASSED, said(
+            "ok", where="Q3 (n_hidden=3)", what="loss", actual="'categorical_crossentropy'")),
     )
     criteria = (
         CriterionResult("architecture", "n_hidden hidden layers of ReLU units", 0.75, 0.0,
@@ -82,7 +88,7 @@ def everything(report: GradeReport) -> str:
 
 
 def test_the_default_shows_public_values_and_hides_hidden_sets(tmp_path: Path) -> None:
-    shown = student_view(q3_report(), lab(tmp_path))
+    shown = said_report(student_view(q3_report(), lab(tmp_path)))
     assert SECRET in everything(q3_report())  # the instructor's view has it all
     text = everything(shown)
     assert SECRET not in text
@@ -104,7 +110,13 @@ def test_match_only_says_where_and_what_but_no_value(tmp_path: Path) -> None:
     assignment = lab(tmp_path, ('title_en = "MLPs with 0 to 3 hidden layers of 128 ReLU units"',
                                 'show = "match-only"\ntitle_en = "MLPs"'))
     q3 = student_view(q3_report(units_expected=128), assignment).questions[0]
-    assert q3.checks[0].message == "Q3 (n_hidden=1), layer 1 (Dense): units — not as the lab asks."
+    assert say(q3.checks[0].message, "en") == (
+        "Q3 (n_hidden=1), layer 1 (Dense): units — not as the lab asks.")
+    assert say(q3.checks[0].message, "fr") == (
+        "Q3 (n_hidden=1), layer 1 (Dense) : units — pas comme l'énoncé le demande.")
+    read_back = said_report(q3_report())  # a report read from its JSON: sentences, said
+    again = student_view(read_back, assignment).questions[0]
+    assert say(again.checks[0].message, "en") == say(q3.checks[0].message, "en")
     assert (q3.checks[0].expected, q3.checks[0].actual) == (None, None)
     assert "128" not in everything(replace(q3_report(), questions=(q3,)))
     assert q3.attachments["layers"][0]["expected"] == []  # nor the reference's layers
@@ -117,7 +129,7 @@ def test_a_criterion_overrides_its_question(tmp_path: Path) -> None:
                                 ' = "Compiled for classification (cross-entropy, accuracy), and '
                                 'it trains"'))
     q3 = student_view(q3_report(), assignment).questions[0]
-    assert SECRET in q3.checks[1].message  # the instructor chose to show this criterion's sets
+    assert SECRET in say(q3.checks[1].message, "en")  # the instructor chose to show this criterion's sets
     assert SECRET not in render_terminal(replace(q3_report(), questions=(replace(
         q3, checks=q3.checks[:1] + q3.checks[2:], message=""),)))
 

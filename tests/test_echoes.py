@@ -14,6 +14,7 @@ import pytest
 from grader.argsets import ArgSet
 from grader.assignment import load_assignment
 from grader.judge import judge_question, load_rubric
+from grader.localize import said_question
 from grader.model import Observation, Status
 from grader.observations import ECHOES, with_trusted_echoes
 
@@ -69,7 +70,8 @@ def verdicts(name: str, question: str, entries: list[dict], claim: list[dict]) -
     expected = {e["id"]: Observation(question, Status.OK, data=e["data"]) for e in entries}
     actual = {e["id"]: Observation(question, Status.OK, data=d) for e, d in zip(entries, claim,
                                                                                  strict=True)}
-    result = judge_question(assignment, q, sets, expected, actual, "en")
+    result = said_question(judge_question(assignment, q, sets, expected, actual), "en",
+                           assignment.name)
     return [(c.id, c.status, c.message) for c in result.checks]
 
 

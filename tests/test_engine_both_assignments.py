@@ -19,6 +19,7 @@ from grader.messages import assignment_messages
 from grader.model import PASSED, GradeReport, Observation
 from grader.render.html import render_html
 from grader.render.terminal import render_layers, render_terminal
+from grader.wording import say
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = ("td_keras_mlp", "td_convnets")
@@ -43,7 +44,7 @@ def test_the_reference_passes_every_check_of_its_own_observations(name: str) -> 
     for question, sets in expected_sets(name).items():
         for entry in sets:
             arg_set = ArgSet(entry["id"], entry["args"])
-            results = run_checks(rubric, question, entry["data"], entry["data"], "en", arg_set,
+            results = run_checks(rubric, question, entry["data"], entry["data"], arg_set,
                                  messages)
             assert results and [r.message for r in results if r.status != PASSED] == [], question
 
@@ -66,7 +67,7 @@ def test_a_differing_layer_is_marked_with_the_reference_row_under_it() -> None:
     want = first_build("td_convnets", "q3")
     got = copy.deepcopy(want)
     got["builds"][0]["model"]["layers"][2]["filters"] = 32
-    table = collect_attachments("q3", want, got, "fr", show_layers=True)["layers"][0]
+    table = collect_attachments("q3", want, got, show_layers=True)["layers"][0]
     lines = render_layers(table, "fr", colour=False)
     marked = [i for i, line in enumerate(lines) if line.lstrip().startswith("≠3")]
     assert marked and "32" in lines[marked[0]] and "référence" in lines[marked[0] + 1]
@@ -89,7 +90,7 @@ def test_a_constant_output_is_caught_in_either_assignment(name: str, question: s
     width = model["run"]["output_shape"][-1]
     model["run"].update(constant_output=True, constant_value=[round(1 / width, 4)] * width)
     verdict = lay.check_output_varies(JudgeContext(question), want, got, build=0)
-    assert not verdict.passed and verdict.message.startswith(where)
+    assert not verdict.passed and say(verdict.message, "en").startswith(where)
     assert lay.check_output_varies(JudgeContext(question), want, want, build=0).passed
 
 
@@ -102,7 +103,7 @@ def test_weights_are_counted_and_compared_in_either_assignment(name: str, label:
     verdict = lay.check_weight_count(JudgeContext("q3"), want, got, build=0, which="trainable")
     total = want["builds"][0]["model"]["params"]
     assert want["builds"][0]["model"]["weights"] == {"trainable": total, "non_trainable": 0}
-    assert verdict.message == f"{label}: trainable parameters — expected {total:,}, got 0."
+    assert say(verdict.message, "en") == f"{label}: trainable parameters — expected {total:,}, got 0."
 
 
 def test_the_frozen_base_flag_game_is_judged_on_weights() -> None:
@@ -110,10 +111,13 @@ def test_the_frozen_base_flag_game_is_judged_on_weights() -> None:
     got = copy.deepcopy(want)
     got["builds"][0]["model"]["base"]["trainable"] = 16  # batch normalisation set trainable again
     verdict = lay.check_base_trainable(JudgeContext("q6"), want, got, build=0)
-    assert verdict.message == "Q6: trainable parameters of the base model — expected 0, got 16."
-    own = JudgeContext("q6", messages=assignment_messages("grader.td_convnets.messages"))
+    assert say(verdict.message, "en") == (
+        "Q6: trainable parameters of the base model — expected 0, got 16.")
+    catalog = assignment_messages("grader.td_convnets.messages")
+    own = JudgeContext("q6", messages=catalog)
     verdict = lay.check_base_trainable(own, want, got, build=0)  # the lab names its argument
-    assert verdict.message == "Q6: trainable parameters of base_model — expected 0, got 16."
+    assert say(verdict.message, "en", catalog) == (
+        "Q6: trainable parameters of base_model — expected 0, got 16.")
 
 
 def test_set_labels_show_shapes_as_the_tuples_the_function_gets() -> None:

@@ -25,6 +25,8 @@ OBSERVE_MAY_IMPORT = {
     "grader.jobs": "plain dataclasses of a job and its budgets, sent from parent to worker",
     "grader.trees": "walking and making folders safely (the workspace's copy, temporary folders)",
     "grader.messages": "translation tables and translate() (a notebook's errors are said with it)",
+    "grader.wording": "sentences before they have a language, plain frozen dataclasses (grader.model "
+                      "types its messages with them)",
     "grader.notebook_cells": "reading a notebook's code cells (the child imports notebooks)",
     "grader.notebook_defs": "which statements of a cell are definitions (the child keeps those)",
     "grader.hooks": "the names the engine reads from a lab's modules, checked with the standard "

@@ -7,6 +7,7 @@ from pathlib import Path
 from conftest import REFERENCE, make_variant
 
 from grader.api import GradeOptions, grade
+from grader.localize import said_report
 from grader.model import GradeReport
 from grader.runner import WarmWorker
 
@@ -15,7 +16,7 @@ CONTRACT_FOLDS = "search = GridSearchCV(clf, grid, cv=cv)"
 
 def instructor_q9(folder: Path, worker: WarmWorker) -> GradeReport:
     """Grade q9 of a submission folder as `grade --instructor q9` would."""
-    return grade(folder, GradeOptions(questions=("q9",), instructor=True), worker=worker)
+    return said_report(grade(folder, GradeOptions(questions=("q9",), instructor=True), worker=worker))
 
 
 def test_a_search_is_judged_on_its_hidden_set_alone(worker: WarmWorker, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 from grader.argsets import split_sets
 from grader.assignment import load_assignment, normalize_question_id
 from grader.judge import judge_question
+from grader.localize import said_question
 from grader.messages import CATALOG
 from grader.model import CriterionResult, GradeReport, Observation, QuestionResult
 from grader.reference import load_expected
@@ -34,7 +35,8 @@ def judge(question: str, mutate=None, lang: str = "en", set_id: str = "public-1"
     if mutate is not None:
         mutate(actual[set_id].data)
     q = ASSIGNMENT.question(question)
-    return judge_question(ASSIGNMENT, q, q.arg_sets, expected, actual, lang)
+    return said_question(judge_question(ASSIGNMENT, q, q.arg_sets, expected, actual), lang,
+                         ASSIGNMENT.name)
 
 
 def failed_messages(result: QuestionResult) -> list[str]:
@@ -181,8 +183,8 @@ def test_failed_observation_gives_one_line_per_question() -> None:
                                 "code": "raise ValueError('bad units')"}]},
     })
     q4 = ASSIGNMENT.question("q4")
-    result = judge_question(ASSIGNMENT, q4, q4.arg_sets, per_set("q4"),
-                            split_sets(raised, q4.arg_sets))
+    result = said_question(judge_question(ASSIGNMENT, q4, q4.arg_sets, per_set("q4"),
+                                          split_sets(raised, q4.arg_sets)), "en")
     assert result.status == "error" and result.score == 0 and not result.checks
     assert result.message == ("build_wide_mlp(input_dim=784, n_classes=10) raised ValueError: "
                               "bad units (td_keras.py, line 41)")

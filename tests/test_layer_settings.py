@@ -21,6 +21,7 @@ from grader.layer_kinds import extended, settings_of
 from grader.model import GRADER_ERROR, PASSED
 from grader.observe.keras_models import ProbeInput, describe_model
 from grader.reference import load_expected
+from grader.wording import say
 
 SETTING = re.compile(r"index=(?P<index>\d+),setting=(?P<setting>[\w.]+)")
 NOISE = ("name", "kernel_initializer", "seed", "dtype", "trainable", "build_config",
@@ -111,7 +112,8 @@ def test_one_mistake_fails_its_setting_naming_it(mistake: dict, index: int, sett
     ctx = JudgeContext("q4")
     verdict = check_layer_setting(ctx, want, wrong, build=0, index=index, setting=setting)
     assert not verdict.passed, verdict
-    assert setting in verdict.message and expected in verdict.message and got in verdict.message
+    text = say(verdict.message, "en")
+    assert setting in text and expected in text and got in text
     assert check_layer_setting(ctx, want, want, build=0, index=index, setting=setting).passed
 
 
@@ -121,8 +123,9 @@ def test_a_wrapped_layer_compared_whole_says_what_differs() -> None:
     verdict = check_layer_setting(JudgeContext("q4"), want, wrong, build=0, index=2,
                                   setting="layer")
     assert not verdict.passed
-    assert "LSTM(units=16, return_sequences=True)" in verdict.message, verdict.message
-    assert "LSTM(units=32" in verdict.message
+    text = say(verdict.message, "en")
+    assert "LSTM(units=16, return_sequences=True)" in text, text
+    assert "LSTM(units=32" in text
 
 
 def test_a_setting_the_reference_lacks_is_an_authoring_error_never_a_pass() -> None:
@@ -150,7 +153,8 @@ def test_layer_tables_show_each_kinds_settings_and_those_the_criteria_mention() 
 def test_a_plain_lstm_instead_of_bidirectional_loses_the_kinds() -> None:
     want, wrong = described(sequence_model()), described(sequence_model(plain=True))
     verdict = check_layer_kinds(JudgeContext("q4"), want, wrong, build=0)
-    assert not verdict.passed and "Bidirectional" in verdict.message and "LSTM" in verdict.message
+    text = say(verdict.message, "en")
+    assert not verdict.passed and "Bidirectional" in text and "LSTM" in text
 
 
 def test_the_judge_reports_an_authoring_error_as_the_graders_never_the_students() -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from grader.api import GradeOptions, grade
 from grader.assignment import load_assignment
+from grader.localize import said_report
 from grader.model import GradeReport
 from grader.notebook_cells import NotebookError
 from grader.notebook_notes import cell_ranges
@@ -281,13 +282,13 @@ def test_full_mode_runs_every_cell_but_no_shell_command(worker, tmp_path: Path) 
         "def make_early_stopping_callback():\n"
         "    return keras.callbacks.EarlyStopping(monitor='val_loss', patience=PATIENCE)\n",
     ])
-    full = grade(path, GradeOptions(questions=("q13",), run=RunOptions(notebook_mode="full")),
-                 worker=worker)
+    full = said_report(grade(path, GradeOptions(questions=("q13",), run=RunOptions(notebook_mode="full")),
+                 worker=worker))
     assert full.questions[0].status == "passed", render_terminal(full)
     assert not shell_marker.exists()
     assert full.notes[0] == ("Notebook run in full: every code cell, in order, except the shell "
                              "commands (!…, %pip…) in cell 3, which the grader never runs.")
-    definitions = grade(path, GradeOptions(questions=("q13",)), worker=worker)
+    definitions = said_report(grade(path, GradeOptions(questions=("q13",)), worker=worker))
     result = definitions.questions[0]
     assert result.status == "error" and "name 'PATIENCE' is not defined" in result.message
     assert result.message.endswith("(cell 6, line 2)")

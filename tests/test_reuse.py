@@ -15,6 +15,7 @@ from conftest import REFERENCE, ROOT
 from grader.assignment import load_assignment
 from grader.model import FAILED, PASSED, QuestionResult
 from grader.reuse import function_reach, with_causes
+from grader.wording import say
 
 OWN_WIDE = '''
 
@@ -57,13 +58,13 @@ def test_reach_follows_helpers_in_files_and_notebooks(tmp_path: Path) -> None:
 def test_the_cause_is_said_only_when_it_fails_and_is_called() -> None:
     lab = load_assignment("td_keras_mlp")
     calls = {"build_wide_mlp": ("build_mlp",)}
-    assert with_causes(results(FAILED, FAILED), calls, lab, "en")[1].message == FIX_Q3
-    assert with_causes(results(FAILED, FAILED), calls, lab, "fr")[1].message == (
+    assert say(with_causes(results(FAILED, FAILED), calls, lab)[1].message, "en") == FIX_Q3
+    assert say(with_causes(results(FAILED, FAILED), calls, lab)[1].message, "fr") == (
         "build_wide_mlp utilise votre build_mlp : corrigez d'abord q3.")
-    assert with_causes(results(PASSED, FAILED), calls, lab, "en")[1].message == ""
-    assert with_causes(results(FAILED, FAILED), {}, lab, "en")[1].message == ""  # its own width
-    assert with_causes(results(FAILED, PASSED), calls, lab, "en")[1].message == ""
-    alone = with_causes(results(FAILED, FAILED)[1:], calls, lab, "en")  # `grade q4`: q3 unknown
+    assert say(with_causes(results(PASSED, FAILED), calls, lab)[1].message, "en") == ""
+    assert say(with_causes(results(FAILED, FAILED), {}, lab)[1].message, "en") == ""  # its own width
+    assert say(with_causes(results(FAILED, PASSED), calls, lab)[1].message, "en") == ""
+    alone = with_causes(results(FAILED, FAILED)[1:], calls, lab)  # `grade q4`: q3 unknown
     assert alone[0].message == ""
 
 

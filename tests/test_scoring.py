@@ -12,6 +12,7 @@ import pytest
 from grader.argsets import split_sets
 from grader.assignment import AssignmentError, load_assignment
 from grader.judge import judge_question, load_rubric, run_checks
+from grader.localize import said_question
 from grader.model import CheckResult, Observation, QuestionResult
 from grader.reference import load_expected
 from grader.scoring import CriteriaError, assign_checks, score_criteria, selects
@@ -37,7 +38,8 @@ def judge(question: str, mutate, question_table=None) -> QuestionResult:
     actual = {k: replace(v, data=copy.deepcopy(v.data)) for k, v in expected.items()}
     mutate(actual["public-1"].data)
     q = question_table or ASSIGNMENT.question(question)
-    return judge_question(ASSIGNMENT, q, q.arg_sets, expected, actual)
+    return said_question(judge_question(ASSIGNMENT, q, q.arg_sets, expected, actual), "en",
+                         ASSIGNMENT.name)
 
 
 def lost(result: QuestionResult) -> float:
@@ -54,7 +56,7 @@ def test_every_check_of_every_question_belongs_to_exactly_one_criterion() -> Non
     rubric = load_rubric(ASSIGNMENT)
     for question in ASSIGNMENT.questions:
         checks = run_checks(rubric, question.id, first_set(question.id),
-                            first_set(question.id), "en")
+                            first_set(question.id))
         groups = assign_checks(question, [c.id for c in checks])
         assert sorted(i for ids in groups.values() for i in ids) == sorted(c.id for c in checks)
         subject = sum(c.points for c in question.criteria if c.subject)

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from grader.api import Observed
-from grader.model import GRADER_ERROR, GradeReport, clean_report
+from grader.localize import said_report
+from grader.model import GRADER_ERROR, GradeReport
 from grader.observe.workspace import plan_copy
 from grader.render.json_report import write_atomically
 from grader.runner import RunOptions, options_json
@@ -103,7 +104,8 @@ class ResultCache:
             lang: str | None = None, judge: Callable[[Observed], GradeReport] | None = None
             ) -> GradeReport | None:
         """Return the cached report, None when absent, unreadable or not the one asked for;
-        in another `lang`, the report `judge` makes of the stored observations.
+        with a `judge`, the report it makes of the stored observations (judging is pure: no
+        keras runs, and the report is in whatever language and wording the grader says now).
 
         An entry is reused only if it is whole, stored under this key, for this student, of
         this assignment and these questions, with clean text and no grader error (a hand-edited
@@ -116,10 +118,10 @@ class ResultCache:
                     or (student is not None and entry.get("student") != student)):
                 return None
             report = GradeReport.from_json(entry["report"])
-            if lang is not None and report.lang != lang:
-                if judge is None or not entry.get("observed"):
-                    return None
-                report = clean_report(judge(Observed.from_json(entry["observed"])))
+            if judge is not None and entry.get("observed"):
+                report = judge(Observed.from_json(entry["observed"]))
+            elif lang is not None and report.lang != lang:
+                return None
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
         if assignment is not None and report.assignment != assignment:
@@ -135,7 +137,7 @@ class ResultCache:
         if not cacheable(report):
             return False
         entry = {"kind": ENTRY_KIND, "schema": ENTRY_SCHEMA, "key": key, "student": student,
-                 "report": clean_report(report).to_json(),
+                 "report": said_report(report).to_json(),
                  "observed": observed.to_json() if observed is not None else None}
         write_atomically(self.path(key), json.dumps(entry, sort_keys=True, ensure_ascii=False),
                          durable=True)

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from grader.bulk.summary import (
     question_stats,
 )
 from grader.disclosure import student_view
+from grader.localize import said_report
 from grader.model import PASSED, GradeReport, QuestionResult
 from grader.render.json_report import render_json, write_atomically
 from grader.render.review import evidence_line
@@ -235,6 +236,7 @@ def write_outputs(out: Path, results: Sequence[StudentResult], info: RunInfo) ->
     ordered = sorted(results, key=lambda r: r.student.key)
     links = {r.student.key: write_student(out, r, render_html, info.student_view)
              for r in ordered}
+    ordered = [replace(r, report=said_report(r.report)) for r in ordered]  # the class's files
     files = {"summary": out / SUMMARY, "gradebook": out / GRADEBOOK, "otter": out / OTTER,
              "results": out / RESULTS}
     write_atomically(files["gradebook"], render_gradebook(ordered, links, info), durable=True)

@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 from grader.assignment import Assignment, Question
 from grader.bulk.inputs import Student
 from grader.bulk.manual import ManualPoints
-from grader.messages import translate
 from grader.model import ERROR, GRADER_ERROR, Failure, GradeReport, QuestionResult
 from grader.version import __version__
+from grader.wording import Both, Text, said
 
 GRADE_SCALE = 20.0
 
@@ -58,10 +58,11 @@ def manual_note(points: ManualPoints) -> str:
 
 
 def _report_of(assignment: Assignment, questions: Sequence[Question], label: str, status: str,
-               message: str, failure: Failure | None, notes: tuple[str, ...], lang: str
+               message: Text, failure: Failure | None, notes: tuple[str, ...], lang: str
                ) -> GradeReport:
     """Build a report where every question has the same non-graded outcome."""
-    results = tuple(QuestionResult(q.id, q.title(lang), 0.0, q.points, status, message=message,
+    results = tuple(QuestionResult(q.id, Both(q.title_en, q.title_fr), 0.0, q.points, status,
+                                   message=message,
                                    failure=failure) for q in questions)
     return GradeReport(assignment=assignment.name, submission=label, score=0.0,
                        max_score=sum(q.points for q in questions), questions=results,
@@ -81,7 +82,7 @@ def grader_error_report(assignment: Assignment, questions: Sequence[Question], l
     """The report of a submission the grader itself failed on (never cached)."""
     failure = Failure("grader", "GraderError", detail[:500])
     return _report_of(assignment, questions, label, GRADER_ERROR,
-                      translate(lang, "q.grader_error"), failure, (), lang)
+                      said("q.grader_error"), failure, (), lang)
 
 
 def state_of(report: GradeReport, cached: bool) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from grader.checks.base import JudgeContext, Skip, Verdict
 from grader.messages import code, shape_code
+from grader.wording import Text
 
 VALUE_TOLERANCE = 1e-3  # relative, on the mean and the range of the values
 
@@ -94,7 +95,7 @@ def check_array_form(ctx: JudgeContext, expected: dict, actual: dict, name: str)
     got = _array(ctx, where, got)
     form = got.get("matches")
 
-    def named(key: str | None) -> str:
+    def named(key: str | None) -> Text:
         return ctx.t(f"value.form.{key}") if key else ctx.t("value.form_unknown")
 
     return ctx.compare(where, ctx.t("what.array_form"), want.get("matches"), form,

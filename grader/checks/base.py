@@ -1,4 +1,6 @@
-"""What every check gets and returns: a judging context and a verdict. Pure, no keras."""
+"""What every check gets and returns: a judging context and a verdict. Pure, no keras.
+
+A verdict's message is a sentence without a language (grader/wording.py): the renderers say it."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from grader.messages import Catalog, code, lookup, translate
+from grader.messages import Catalog, code, lookup
+from grader.wording import Said, Text, said
 
 
 @dataclass(frozen=True)
@@ -15,10 +18,10 @@ class Verdict:
     """A check's outcome before it gets its id."""
 
     passed: bool
-    message: str
+    message: Text
     expected: Any = None
     actual: Any = None
-    hint: str = ""
+    hint: Text = ""
 
 
 class AuthoringError(Exception):
@@ -28,60 +31,61 @@ class AuthoringError(Exception):
 class Skip(Exception):
     """A check cannot run because an earlier one failed (e.g. the object is not a model)."""
 
-    def __init__(self, where: str, reason: str) -> None:
-        super().__init__(reason)
+    def __init__(self, where: Text, reason: Text) -> None:
+        super().__init__("skipped")
         self.where = where
         self.reason = reason
 
 
 @dataclass(frozen=True)
 class JudgeContext:
-    """The question being judged and the language of the messages."""
+    """The question being judged, with which arguments, and the lab's own catalogue."""
 
     question: str
-    lang: str = "en"
     set_label: str = ""  # the arguments of a set other than the contract's own call
     messages: Catalog = field(default_factory=dict)  # the assignment's own sentences and hints
     function: str = ""  # the graded function's name, as the contract writes it
 
     @property
-    def called(self) -> str:
+    def called(self) -> Text:
         """The graded function as a student writes a call: 'fit_with_validation()'."""
         return f"{self.function}()" if self.function else self.t("value.your_function")
 
     @property
-    def label(self) -> str:
+    def label(self) -> Text:
         """The question as the student calls it, e.g. 'Q4', with the set's arguments if any."""
         if self.set_label:
             return self.t("where.with_args", label=self.question.upper(), args=self.set_label)
         return self.question.upper()
 
-    def t(self, key: str, **params: Any) -> str:
-        """Translate a sentence in the report's language (the assignment's catalogue first)."""
-        return translate(self.lang, key, self.messages, **params)
+    def t(self, key: str, **params: Any) -> Said:
+        """Say a sentence of the catalogues (the assignment's first), for a renderer to word."""
+        return said(key, **params)
 
-    def hint(self, check: str) -> str:
+    def hint(self, check: str) -> Text:
         """Return the assignment's hint for a failed check of this question, or ''."""
-        return (lookup(self.lang, f"hint.{self.question}.{check}", self.messages)
-                or lookup(self.lang, f"hint.{check}", self.messages))
+        for key in (f"hint.{self.question}.{check}", f"hint.{check}"):
+            if lookup("en", key, self.messages):
+                return said(key)
+        return ""
 
     def compare(
         self,
-        where: str,
-        what: str,
+        where: Text,
+        what: Text,
         expected: Any,
         actual: Any,
         passed: bool | None = None,
-        hint: str = "",
-        shown_expected: str | None = None,
-        shown_actual: str | None = None,
+        hint: Text = "",
+        shown_expected: Text | None = None,
+        shown_actual: Text | None = None,
     ) -> Verdict:
         """Return a verdict whose message says `<where>: <what> — expected E, got A.`"""
         ok = (expected == actual) if passed is None else passed
         e_text = shown_expected if shown_expected is not None else code(expected)
         a_text = shown_actual if shown_actual is not None else code(actual)
-        key = "ok" if ok else "mismatch"
-        message = self.t(key, where=where, what=what, expected=e_text, actual=a_text)
+        message = said("ok" if ok else "mismatch", where=where, what=what, expected=e_text,
+                       actual=a_text)
         return Verdict(ok, message, expected, actual, "" if ok else hint)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from grader.checks.base import JudgeContext, Skip, Verdict
 from grader.messages import code
+from grader.wording import joined
 
 SKLEARN_METHODS = ("fit", "get_params", "predict", "score", "set_params")
 REGRESSION_SCORERS = frozenset({
@@ -46,8 +47,8 @@ def check_predict(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
     passed = predict["shape"] == want and predict["labels_ok"]
     return ctx.compare(ctx.label, ctx.t("what.predict"), want, predict["shape"], passed=passed,
                        shown_expected=ctx.t("value.labels", shape=code(tuple(want))),
-                       shown_actual=code(tuple(predict["shape"]))
-                       + ("" if predict["labels_ok"] else " " + ctx.t("value.not_labels")))
+                       shown_actual=joined(code(tuple(predict["shape"])), "" if predict["labels_ok"]
+                                           else ctx.t("value.not_labels"), separator=" "))
 
 
 def check_score(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
@@ -111,7 +112,8 @@ def check_is_search(ctx: JudgeContext, expected: dict, actual: dict, function: s
     search = actual["search"]
     if search["is_search"] and search["fitted"]:
         return ctx.compare(ctx.label, ctx.t("what.search_type"), search["type"], search["type"])
-    shown = search["type"] + ("" if search["fitted"] else " " + ctx.t("value.not_fitted"))
+    shown = joined(search["type"], "" if search["fitted"] else ctx.t("value.not_fitted"),
+                   separator=" ")
     return Verdict(False, ctx.t("wrong_type", where=ctx.label, function=f"{function}()",
                                 actual=shown, expected=ctx.t("value.a_search")),
                    "GridSearchCV", search["type"])

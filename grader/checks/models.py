@@ -7,17 +7,19 @@ from typing import Any
 
 from grader.checks.base import JudgeContext, Skip, Verdict
 from grader.messages import code, shape_code
+from grader.wording import Text, joined
 
 IGNORED_KINDS = frozenset({"Flatten", "InputLayer", "Reshape"})
 ACCURACY_METRICS = frozenset({"accuracy", "categorical_accuracy"})
 
 
-def build_label(ctx: JudgeContext, build: dict[str, Any]) -> str:
+def build_label(ctx: JudgeContext, build: dict[str, Any]) -> Text:
     """Return 'Q3 (n_hidden=2)': the question and the arguments that vary between calls."""
     shown = {k: build["args"][k] for k in build.get("varies", ()) if k in build["args"]}
     if not shown:
         return ctx.label
-    return f"{ctx.label} ({', '.join(f'{k}={code(v)}' for k, v in shown.items())})"
+    return joined(ctx.label, f"({', '.join(f'{k}={code(v)}' for k, v in shown.items())})",
+                  separator=" ")
 
 
 def model_of(ctx: JudgeContext, build: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from grader.checks.base import AuthoringError, JudgeContext, Skip, Verdict
 from grader.messages import code, shape_code
+from grader.wording import Text, joined
 
 
 def check_description_dataset(ctx: JudgeContext, expected: dict, actual: dict, dataset: str
@@ -23,7 +24,8 @@ def _entry(ctx: JudgeContext, actual: dict, dataset: str) -> dict[str, Any]:
     """Return the student's description of one dataset, or skip."""
     value = actual["value"]
     if not (isinstance(value, dict) and isinstance(value.get(dataset), dict)):
-        raise Skip(f"{ctx.label}, {dataset}", code(dataset) + " ∉ describe_datasets()")
+        raise Skip(joined(ctx.label, dataset, separator=", "),
+                   code(dataset) + " ∉ describe_datasets()")
     return value[dataset]
 
 
@@ -108,7 +110,7 @@ def held_out_fraction(observation: dict) -> float | None:
     return 0.0
 
 
-def _fraction_text(ctx: JudgeContext, fraction: float | None, samples: int) -> str:
+def _fraction_text(ctx: JudgeContext, fraction: float | None, samples: int) -> Text:
     """Write a held-out share as '30 % (60 of 200 samples)'."""
     if fraction is None:
         return ctx.t("value.none")
@@ -250,7 +252,8 @@ def _run(ctx: JudgeContext, actual: dict) -> dict:
 def check_saved_epochs(ctx: JudgeContext, expected: dict, actual: dict) -> Verdict:
     """The checkpoint saved at the same epochs as the reference, under the same val_loss values."""
     want, got = expected["run"]["saved_epochs"], _run(ctx, actual)["saved_epochs"]
-    where = f"{ctx.label}, ModelCheckpoint (val_loss: {code(expected['run']['val_losses'])})"
+    where = joined(ctx.label, f"ModelCheckpoint (val_loss: {code(expected['run']['val_losses'])})",
+                   separator=", ")
     return ctx.compare(where, ctx.t("what.saved_epochs"), want, got)
 
 
@@ -259,10 +262,11 @@ def check_stopped_after(ctx: JudgeContext, expected: dict, actual: dict) -> Verd
     want, got = expected["run"]["stopped_after"], _run(ctx, actual)["stopped_after"]
     planned = expected["run"]["epochs_planned"]
 
-    def shown(epoch: int | None) -> str:
+    def shown(epoch: int | None) -> Text:
         return ctx.t("value.no_stop", epochs=planned) if epoch is None else str(epoch)
 
-    where = f"{ctx.label}, EarlyStopping (val_loss: {code(expected['run']['val_losses'])})"
+    where = joined(ctx.label, f"EarlyStopping (val_loss: {code(expected['run']['val_losses'])})",
+                   separator=", ")
     return ctx.compare(where, ctx.t("what.stopped_after"), want, got,
                        shown_expected=shown(want), shown_actual=shown(got))
 
@@ -276,7 +280,7 @@ def check_weights_kept(ctx: JudgeContext, expected: dict, actual: dict) -> Verdi
                              "with drive_callback(..., mark_weights=True)")
     got = _run(ctx, actual).get("weights_epoch")
 
-    def shown(epoch: int | None) -> str:
+    def shown(epoch: int | None) -> Text:
         return ctx.t("value.other_weights") if epoch is None else ctx.t("value.epoch_weights",
                                                                          epoch=epoch)
 

@@ -13,6 +13,7 @@ import re
 import jinja2
 from markupsafe import Markup
 
+from grader.localize import said_report
 from grader.model import GradeReport
 from grader.render.html import report_view
 from grader.render.templates import template_environment
@@ -67,4 +68,4 @@ def render_fragment(report: GradeReport, environment: jinja2.Environment | None 
     """
     environment = environment or template_environment()
     template = environment.get_template(TEMPLATE)
-    return template.render(page=report_view(report), css=Markup(fragment_css(environment)))
+    return template.render(page=report_view(said_report(report)), css=Markup(fragment_css(environment)))

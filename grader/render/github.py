@@ -5,8 +5,9 @@ from __future__ import annotations
 import html
 import os
 
+from grader.localize import said_report
 from grader.messages import translate
-from grader.model import FAILED, NOT_IMPLEMENTED, PASSED, GradeReport, QuestionResult, clean_report
+from grader.model import FAILED, NOT_IMPLEMENTED, PASSED, GradeReport, QuestionResult
 from grader.render.html import points
 
 
@@ -62,7 +63,7 @@ def question_annotations(result: QuestionResult, file: str) -> list[str]:
 
 def render_annotations(report: GradeReport, workspace: str = "") -> str:
     """Return the annotation lines for every question that did not pass."""
-    report = clean_report(report)
+    report = said_report(report)
     file = submission_path(report, workspace)
     lines = [line for q in report.questions for line in question_annotations(q, file)]
     return "".join(line + "\n" for line in lines)
@@ -75,7 +76,7 @@ def md(text: str) -> str:
 
 def render_job_summary(report: GradeReport) -> str:
     """Return the markdown job summary: total, one row per question, the failed checks."""
-    report = clean_report(report)
+    report = said_report(report)
 
     def t(key: str, **params: object) -> str:
         return translate(report.lang, key, **params)

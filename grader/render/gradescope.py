@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from grader.localize import said_report
 from grader.messages import translate
-from grader.model import PASSED, GradeReport, QuestionResult, clean_report
+from grader.model import PASSED, GradeReport, QuestionResult
 from grader.render.terminal import render_question, render_terminal
 
 VISIBILITY = "visible"
@@ -45,7 +46,7 @@ def dump(results: dict[str, Any]) -> str:
 
 def render_gradescope(report: GradeReport) -> str:
     """Return the report as Gradescope's results.json text."""
-    return dump(gradescope_results(clean_report(report)))
+    return dump(gradescope_results(said_report(report)))
 
 
 def render_gradescope_failure(reason: str, lang: str = "en", grader_fault: bool = True) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from grader.layer_kinds import column_order
+from grader.localize import said_report
 from grader.messages import code, source_name, translate
 from grader.model import (
     ERROR,
@@ -18,7 +19,6 @@ from grader.model import (
     CriterionResult,
     GradeReport,
     QuestionResult,
-    clean_report,
 )
 from grader.render import mistakes, placed_tables, same_mistake, where_else
 from grader.render.review import review_lines
@@ -234,4 +234,4 @@ def report_view(report: GradeReport) -> dict[str, Any]:
 
 def render_html(report: GradeReport) -> str:
     """Return the report as a self-contained HTML page."""
-    return template_environment().get_template(TEMPLATE).render(page=report_view(clean_report(report)))
+    return template_environment().get_template(TEMPLATE).render(page=report_view(said_report(report)))

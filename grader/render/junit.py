@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from grader.localize import said_report
 from grader.messages import code, source_name, translate
 from grader.model import (
     FAILED,
@@ -13,7 +14,6 @@ from grader.model import (
     CriterionResult,
     GradeReport,
     QuestionResult,
-    clean_report,
 )
 
 
@@ -87,7 +87,7 @@ def question_cases(result: QuestionResult, lang: str) -> list[ET.Element]:
 
 def render_junit(report: GradeReport) -> str:
     """Return the report as a JUnit XML document (clean text holds no XML-forbidden character)."""
-    report = clean_report(report)
+    report = said_report(report)
     cases = [case for result in report.questions for case in question_cases(result, report.lang)]
     failures = sum(1 for case in cases if case.find("failure") is not None)
     skipped = sum(1 for case in cases if case.find("skipped") is not None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from grader.layer_kinds import column_order
+from grader.localize import said_report
 from grader.messages import source_name, translate
 from grader.model import (
     FAILED,
@@ -12,7 +13,6 @@ from grader.model import (
     CriterionResult,
     GradeReport,
     QuestionResult,
-    clean_report,
 )
 from grader.render import mistakes, placed_tables, same_mistake, where_else
 from grader.render.review import review_lines
@@ -158,7 +158,7 @@ def render_summary(report: GradeReport) -> str:
 
 def render_terminal(report: GradeReport, colour: bool = False) -> str:
     """Return the whole report as terminal text (no control character but the colours')."""
-    report = clean_report(report)
+    report = said_report(report)
     lines = [render_head(report.assignment, report.submission), *render_notes(report, colour)]
     for result in report.questions:
         lines += render_question(result, report.lang, colour)

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 
+from grader.localize import said_report
 from grader.model import FAILED, GRADER_ERROR, NOT_IMPLEMENTED, PASSED, SKIPPED, GradeReport
 from grader.similarity.model import Settings
 
@@ -39,7 +40,7 @@ def choices(report: GradeReport) -> dict[str, str]:
     a key, equal for the same choice in two reports, and the report's first sentence saying it
     (instructor material: it may name expected values)."""
     found: dict[str, str] = {}
-    for question in report.questions:
+    for question in said_report(report).questions:
         if question.status in ABSENT:
             continue
         if question.status not in (PASSED, FAILED):
