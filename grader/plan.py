@@ -106,7 +106,7 @@ def question_jobs(role: Role, questions: Sequence[Question], file: Path, assignm
     ordered = sorted(questions, key=lambda q: -q.timeout)
     return [PlannedJob(role, make_job(f"{role.value}:{q.id}", q.id, q.function, str(file),
                                       assignment, run, q.timeout * len(sets[q.id]), q.eager,
-                                      sets[q.id]))
+                                      sets[q.id], q.probe))
             for q in ordered if sets.get(q.id)]
 
 
