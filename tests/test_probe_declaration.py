@@ -20,7 +20,7 @@ from grader.model import Status
 from grader.observe.builds import observe_builds
 from grader.observe.context import ObserveContext
 from grader.observe.probe_input import resolve_probe
-from grader.plan import Role, question_jobs
+from grader.plan import InstructorModeError, Role, instructor_sets, question_jobs
 from grader.runner import RunOptions, WarmWorker
 
 COURSE = Path(__file__).resolve().parent / "rnn_course"
@@ -128,6 +128,19 @@ def test_named_bounds_are_checked_in_each_call_of_a_set(tmp_path: Path) -> None:
     with pytest.raises(AssignmentError, match=r"questions\[2\] \(q3\)\.probe\.high — expected "
                        r"more than low \(0\), got 0"):
         mlp_table(tmp_path / "bad", 'probe = { high = "n_hidden" }')
+
+
+def test_hidden_sets_must_hold_the_named_arguments_too(tmp_path: Path, rnn_plugin: Any) -> None:
+    """Instructor grading refuses hidden sets in which q4's `high = "vocab_size"` cannot be read
+    (rather than every student's q4 failing there)."""
+    lab = load_assignment(rnn_plugin)
+    assert instructor_sets([lab.question("q4")], COURSE / "reference")["q4"]  # the course's own
+    (tmp_path / "hidden_args.toml").write_text("[[q4]]\nlength = 9\n", encoding="utf-8")
+    with pytest.raises(InstructorModeError, match=r"hidden_args\.toml: \[\[q4\]\] — the probe "
+                       r"input of assignment\.toml, probe\.high: expected the name of an argument "
+                       r"of every call, got 'vocab_size' \(a call's arguments: length\)"):
+        instructor_sets([lab.question("q4")], tmp_path)
+    assert instructor_sets([lab.question("q2")], tmp_path) == {}  # no probe declared: unchecked
 
 
 # --- read per call, an observer's own first ----------------------------------------------------
