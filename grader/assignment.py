@@ -12,6 +12,7 @@ from typing import Any
 from grader.argsets import ArgSet, public_sets
 from grader.contract import AssignmentPlugin
 from grader.layer_kinds import extended
+from grader.observe.probe_input import calls_of, declaration_problem
 
 SELECTOR = re.compile(r"^check_\w+(\[\w+=[^,\[\]=]+(,\w+=[^,\[\]=]+)*\])?$")
 TOP_KEYS = {"name": True, "module": True, "title_en": False, "title_fr": False,
@@ -19,7 +20,7 @@ TOP_KEYS = {"name": True, "module": True, "title_en": False, "title_fr": False,
 QUESTION_KEYS = {"id": True, "function": True, "points": True, "title_en": True, "title_fr": True,
                  "timeout": False, "preload": False, "eager": False, "criteria": True,
                  "args": False, "show_layers": False, "hidden_only": False, "show": False,
-                 "show_hidden": False, "disclose": False, "uses": False}
+                 "show_hidden": False, "disclose": False, "uses": False, "probe": False}
 SHOWS = ("value", "match-only", "described")  # what a student's report shows of the expected side
 HIDDEN_SHOWS = ("match-only", "value")  # of a hidden set's (its arguments are in its messages)
 CRITERION_KEYS = {"id": True, "points": True, "title_en": True, "title_fr": True, "checks": True,
@@ -73,6 +74,9 @@ class Question:
     # model), "match-only" (only whether it matched); grader/disclosure.py
     show_hidden: str = "match-only"  # of hidden sets' checks: "match-only" or "value"
     uses: tuple[str, ...] = ()  # earlier questions whose function the contract lets this one call
+    probe: dict[str, Any] | None = None  # what its models are called and trained on, e.g.
+    # {"dtype": "int32", "high": "vocab_size"} (a bound may name an argument, read per call);
+    # None: floats in [0, 1). Observers get it as their default (grader/observe/probe_input.py)
 
     def policy(self, criterion: str | None, hidden: bool) -> str:
         """Return the disclosure policy of a check of this criterion (None: the question's)."""
@@ -189,6 +193,7 @@ def _question(q: dict[str, Any], where: str, default_timeout: float) -> Question
     points = float(q["points"])
     criteria = tuple(_criterion(c, f"{where}.criteria[{i}]") for i, c in enumerate(q["criteria"]))
     validate_criteria(criteria, points, f"{where}.criteria")
+    arg_sets = _arg_sets(q.get("args", []), f"{where}.args")
     return Question(
         id=q["id"],
         function=q["function"],
@@ -199,13 +204,14 @@ def _question(q: dict[str, Any], where: str, default_timeout: float) -> Question
         preload=tuple(q.get("preload", ())),
         eager=bool(q.get("eager", False)),
         criteria=criteria,
-        arg_sets=_arg_sets(q.get("args", []), f"{where}.args"),
+        arg_sets=arg_sets,
         show_layers=bool(q.get("show_layers", False)),
         hidden_only=bool(q.get("hidden_only", False)),
         show=_show(q.get("show", q.get("disclose", "value")), SHOWS, f"{where}.show"),
         show_hidden=_show(q.get("show_hidden", "match-only"), HIDDEN_SHOWS,
                           f"{where}.show_hidden"),
         uses=_uses(q.get("uses", []), f"{where}.uses"),
+        probe=_probe(q["probe"], arg_sets, f"{where}.probe") if "probe" in q else None,
     )
 
 
@@ -223,6 +229,15 @@ def _uses(value: Any, where: str) -> tuple[str, ...]:
         raise AssignmentError(f"assignment.toml: {where} — expected a list of question ids such "
                               f"as [\"q3\"], got {value!r}")
     return tuple(value)
+
+
+def _probe(value: Any, arg_sets: tuple[ArgSet, ...], where: str) -> dict[str, Any]:
+    """Check a question's probe input against the calls of its public sets (named bounds)."""
+    problem = declaration_problem(value, [c for s in arg_sets for c in calls_of(s.args)])
+    if problem is not None:
+        key, message = problem
+        raise AssignmentError(f"assignment.toml: {where}{'.' if key else ''}{key} — {message}")
+    return dict(value)
 
 
 def _arg_sets(tables: Any, where: str) -> tuple[ArgSet, ...]:

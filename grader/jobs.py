@@ -54,6 +54,8 @@ class Job:
     notebook_mode: str = "definitions"
     eager: bool = False  # run TensorFlow functions eagerly (see assignment.toml)
     sets: tuple[dict[str, Any], ...] = ()  # the argument sets: {"id": "public-1", "args": {…}}
+    probe: dict[str, Any] = field(default_factory=dict)  # the question's probe input, as the
+    # lab's assignment.toml declares it ({} when it declares none; grader/observe/probe_input.py)
     budgets: Budgets = field(default_factory=Budgets)
 
     def to_json(self) -> dict[str, Any]:
@@ -83,7 +85,7 @@ class Job:
 
 JSON_TYPES: dict[str, tuple[type, ...]] = {
     "str": (str,), "Path": (str,), "float": (int, float), "int": (int,), "bool": (bool,),
-    "tuple[dict[str, Any], ...]": (list, tuple), "Budgets": (dict,),
+    "tuple[dict[str, Any], ...]": (list, tuple), "Budgets": (dict,), "dict[str, Any]": (dict,),
 }
 
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from grader.argsets import ArgSet, load_hidden_sets, split_sets
+from grader.argsets import HIDDEN_FILE, ArgSet, load_hidden_sets, split_sets
 from grader.assignment import Assignment, Question
 from grader.jobs import Job
 from grader.model import Observation, Status
+from grader.observe.probe_input import calls_of, declaration_problem
 from grader.reference import ExpectedSet, hidden_key, load_cached, load_expected
 from grader.runner import RunOptions, make_job
 from grader.submission import find_submission
@@ -106,7 +107,7 @@ def question_jobs(role: Role, questions: Sequence[Question], file: Path, assignm
     ordered = sorted(questions, key=lambda q: -q.timeout)
     return [PlannedJob(role, make_job(f"{role.value}:{q.id}", q.id, q.function, str(file),
                                       assignment, run, q.timeout * len(sets[q.id]), q.eager,
-                                      sets[q.id]))
+                                      sets[q.id], q.probe))
             for q in ordered if sets.get(q.id)]
 
 
@@ -118,7 +119,19 @@ def instructor_sets(questions: Sequence[Question], reference_dir: Path | None
         raise InstructorModeError(
             "instructor grading needs the reference solution and its hidden_args.toml "
             "(give --reference DIR)")
+    for question in questions:
+        check_hidden_probe(question, hidden.get(question.id, ()))
     return {q.id: hidden[q.id] for q in questions if q.id in hidden}
+
+
+def check_hidden_probe(question: Question, sets: tuple[ArgSet, ...]) -> None:
+    """Refuse hidden sets in which the question's declared probe input cannot be read."""
+    calls = [call for arg_set in sets for call in calls_of(arg_set.args)]
+    problem = declaration_problem(question.probe, calls) if question.probe and calls else None
+    if problem is not None:
+        key, message = problem
+        raise InstructorModeError(f"{HIDDEN_FILE}: [[{question.id}]] — the probe input of "
+                                  f"assignment.toml, probe.{key}: {message}")
 
 
 def covers_sets(observation: Observation | None, sets: tuple[ArgSet, ...]) -> bool:

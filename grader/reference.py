@@ -28,7 +28,8 @@ REFERENCE_ENV = "TD_KERAS_GRADER_REFERENCE"  # the instructor's reference folder
 # The modules whose code decides what an observation contains (not how the sandbox runs it).
 OBSERVING_MODULES = ("keras_models.py", "estimators.py", "callbacks.py", "figures.py",
                      "context.py", "arrays.py", "fast_data.py", "observer.py", "executor.py",
-                     "remote.py", "exchange.py", "fits.py", "probes.py")
+                     "remote.py", "exchange.py", "fits.py", "probes.py", "probe_input.py",
+                     "builds.py")
 
 
 def library_versions() -> dict[str, str]:

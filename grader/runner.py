@@ -245,8 +245,10 @@ def make_job(
     timeout: float,
     eager: bool = False,
     sets: Iterable[Any] = (),
+    probe: dict[str, Any] | None = None,
 ) -> Job:
-    """Build the job for one question of one submission, with its argument sets."""
+    """Build the job for one question of one submission, with its argument sets and the probe
+    input its lab declares (assignment.toml: never the student's to choose)."""
     budgets = Budgets(timeout=timeout * options.timeout_scale, memory_mb=options.memory_mb,
                       output_bytes=options.output_bytes, max_processes=options.max_processes,
                       isolate_network=options.isolate_network,
@@ -256,7 +258,7 @@ def make_job(
                assignment_dir=Path(assignment.directory).absolute(),
                submission=Path(submission).absolute(),  # the worker runs elsewhere
                module=assignment.module, notebook_mode=options.notebook_mode, eager=eager,
-               sets=tuple(s.to_json() for s in sets), budgets=budgets)
+               sets=tuple(s.to_json() for s in sets), probe=dict(probe or {}), budgets=budgets)
 
 
 def _project_root() -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from grader.observe.probe_input import CALLS, calls_of
+
 if TYPE_CHECKING:
     from grader.observe.context import ObserveContext
 
 Shape = Any  # an int, a list of ints, or None
-CALLS = "calls"  # an argument set's list of calls, each its own arguments over the set's
 
 
 def observe_builds(ctx: ObserveContext, fn: Callable[..., Any], args: dict[str, Any],
@@ -22,17 +23,17 @@ def observe_builds(ctx: ObserveContext, fn: Callable[..., Any], args: dict[str, 
     The set's other arguments are shared by every call; lists reach the student as tuples.
     `input_shape` names the argument holding one sample's shape (or computes it from a call's
     arguments); `probe` is what the model is called and trained on (ObserveContext.describe_model),
-    e.g. `lambda call: {"dtype": "int32", "high": call["vocab_size"]}` for token ids.
+    e.g. `lambda call: {"dtype": "int32", "high": call["vocab_size"]}` for token ids; without
+    it, the question's own (`probe = {…}` in assignment.toml), read for each call.
     """
-    common = {k: v for k, v in args.items() if k != CALLS}
     builds = []
-    for extra in args.get(CALLS) or [{}]:
-        call = {**common, **extra}
+    for call, extra in zip(calls_of(args), args.get(CALLS) or [{}], strict=True):
         returned = ctx.call(fn, **{k: tuple(v) if isinstance(v, list) else v
                                    for k, v in call.items()})
         shape = input_shape(call) if callable(input_shape) else call[input_shape]
-        model, _ = ctx.describe_model(returned, shape,
-                                      probe=probe(call) if callable(probe) else probe)
+        chosen = probe(call) if callable(probe) else probe
+        model, _ = ctx.describe_model(
+            returned, shape, probe=chosen if chosen is not None else ctx.declared_probe_for(call))
         builds.append({"args": call, "varies": list(extra), "model": model})
     return {"builds": builds}
 

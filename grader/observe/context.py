@@ -14,12 +14,13 @@ import json
 import math
 import os
 import warnings
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grader.observe.fits import HandedModel, fit_received
+from grader.observe.probe_input import resolve_probe
 
 if TYPE_CHECKING:
     from grader.observe.remote import ExecutorClient, Remote
@@ -43,6 +44,18 @@ class ObserveContext:
     scratch: Path  # a folder the student's code writes in and the observer reads
     progress_file: Path | None = None
     executor: ExecutorClient | None = None
+    declared_probe: Mapping[str, Any] | None = None  # the question's probe input, as its
+    # assignment.toml declares it (the job carries it): the default of describe_model's `probe`
+    set_args: Mapping[str, Any] = field(default_factory=dict)  # the set being observed
+
+    def for_set(self, args: Mapping[str, Any]) -> ObserveContext:
+        """This context, observing the argument set `args`."""
+        return replace(self, set_args=dict(args))
+
+    def declared_probe_for(self, call: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+        """The question's declared probe input for a call (the set's arguments by default),
+        its named bounds read there; None when the question declares none."""
+        return resolve_probe(self.declared_probe, self.set_args if call is None else call)
 
     # --- the student's code -----------------------------------------------------------------
 
@@ -131,14 +144,16 @@ class ObserveContext:
 
         A model keras can rebuild here (its classes are keras's) is described and run here; one
         that holds the student's own classes is described by a probe in the executor (a claim).
-        `probe` is what the model is called and trained on, as {"dtype", "low", "high"} (the
-        default: floats in [0, 1); token ids: {"dtype": "int32", "high": vocabulary size}).
+        `probe` is what the model is called and trained on, as {"dtype", "low", "high"} (token
+        ids: {"dtype": "int32", "high": vocabulary size}); without it, the question's declared
+        one (its named bounds read in the set's arguments), else floats in [0, 1).
         """
         from grader.observe.keras_models import ProbeInput, describe_model
         from grader.observe.remote import Remote
 
         if not isinstance(value, Remote) or not value.is_model:
             return {"is_model": False, "type": _type_name(value)}, None
+        probe = probe if probe is not None else self.declared_probe_for()
         seen = self.model(value, input_shape)
         if seen.model is not None:
             description = describe_model(seen.model, input_shape, run=run, base=base,

@@ -5,15 +5,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import keras
 import numpy as np
 
 from grader.observe.failures import StudentCodeError
+from grader.observe.probe_input import PROBE_DTYPES, ProbeInput  # noqa: F401 - re-exported
 
-PROBE_DTYPES = ("float32", "float64", "int32", "int64")
 RUN_BATCH = 4  # samples in the batch every built model is called and trained on
 ACTIVATION_LAYERS = {"Activation": None, "ReLU": "relu", "Softmax": "softmax"}
 LOSS_ALIASES = {
@@ -282,30 +281,6 @@ def describe_compile(model: keras.Model) -> dict[str, Any] | None:
         "loss": normalize_name(model.loss, LOSS_ALIASES) if model.loss is not None else None,
         "metrics": sorted(normalize_name(m, METRIC_ALIASES)["name"] for m in metrics),
     }
-
-
-@dataclass(frozen=True)
-class ProbeInput:
-    """What a question's models are called and trained on: values of a dtype in [low, high)
-    (integer token ids for an Embedding: dtype "int32", high = the vocabulary's size)."""
-
-    dtype: str = "float32"
-    low: float = 0.0
-    high: float = 1.0
-
-    @classmethod
-    def from_json(cls, value: Any) -> ProbeInput:
-        """Read a probe input sent as JSON ({"dtype", "low", "high"}); the default for None."""
-        if not isinstance(value, dict):
-            return cls()
-        dtype = str(value.get("dtype", "float32"))
-        if dtype not in PROBE_DTYPES:
-            raise ValueError(f"probe input dtype {dtype!r}: expected one of {PROBE_DTYPES}")
-        return cls(dtype, float(value.get("low", 0.0)), float(value.get("high", 1.0)))
-
-    def as_json(self) -> dict[str, Any]:
-        """The probe input as JSON, to send to a probe."""
-        return {"dtype": self.dtype, "low": self.low, "high": self.high}
 
 
 def run_batch(input_shape: Shape, probe: ProbeInput = ProbeInput()) -> np.ndarray:

@@ -119,7 +119,7 @@ def observe_set(observer: Any, module: RemoteModule, ctx: ObserveContext, job: J
     protocol or went away, which ends the job, what happened)."""
     entry: dict[str, Any] = {"id": arg_set["id"], "args": arg_set["args"]}
     try:
-        data = observer(module, ctx, dict(arg_set["args"]))
+        data = observer(module, ctx.for_set(arg_set["args"]), dict(arg_set["args"]))
         dumps(data)  # refuse non-JSON data here, where the traceback still makes sense
         return {**entry, "status": Status.OK, "data": data}
     except StudentRaised as raised:

@@ -213,7 +213,8 @@ def run_observer_process(job: Job, layout: Layout, channel: Channel, sets_fd: in
     sets = _read_sets(sets_fd)
     client = ExecutorClient(channel, layout.executor_out, Folder(layout.observer_out),
                             layout.observer_private / "copies")
-    ctx = ObserveContext(layout.work, job.assignment_dir, layout.scratch, layout.progress, client)
+    ctx = ObserveContext(layout.work, job.assignment_dir, layout.scratch, layout.progress, client,
+                         declared_probe=job.probe or None)
     try:
         observation = observe(job, sets, channel, ctx)
     except BaseException:  # noqa: BLE001 - the grader's own fault
