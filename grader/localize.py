@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 from grader.messages import LANGUAGES, Catalog, assignment_messages
@@ -31,11 +33,14 @@ def said_question(result: QuestionResult, lang: str, assignment: str = "") -> Qu
     return clean_question(localized_question(result, lang, lab_catalog(assignment)))
 
 
+@cache
 def lab_catalog(assignment: str) -> Catalog:
     """The catalogue of a registered lab's own sentences (empty for a lab not installed here:
-    a report names its lab, never a module to import)."""
+    a report names its lab, never a module to import); looked up once per process, as finding
+    the installed labs reads every distribution's entry points."""
     plugin = registered().get(assignment)
-    return assignment_messages(plugin.messages_module) if plugin is not None else {}
+    return assignment_messages(plugin.messages_module) if plugin is not None else \
+        MappingProxyType({})
 
 
 def localized_report(report: GradeReport, catalog: Catalog | None = None) -> GradeReport:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -57,12 +58,14 @@ class RunInfo:
 
 
 def html_renderer() -> HtmlRenderer | None:
-    """Return the per-student HTML renderer when the grader has one (grader/render/html.py)."""
+    """Return the per-student HTML renderer when the grader has one (grader/render/html.py),
+    its template compiled once for the class."""
     try:
         from grader.render.html import render_html
+        from grader.render.templates import template_environment
     except ImportError:
         return None
-    return render_html
+    return partial(render_html, environment=template_environment())
 
 
 def student_paths(result: StudentResult) -> tuple[str, str]:

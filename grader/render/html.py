@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import jinja2
+
 from grader.layer_kinds import column_order
 from grader.localize import said_report
 from grader.messages import code, source_name, translate
@@ -232,6 +234,8 @@ def report_view(report: GradeReport) -> dict[str, Any]:
     }
 
 
-def render_html(report: GradeReport) -> str:
-    """Return the report as a self-contained HTML page."""
-    return template_environment().get_template(TEMPLATE).render(page=report_view(said_report(report)))
+def render_html(report: GradeReport, environment: jinja2.Environment | None = None) -> str:
+    """Return the report as a self-contained HTML page (a class's reports pass one
+    `environment`, so that the template compiles once)."""
+    template = (environment or template_environment()).get_template(TEMPLATE)
+    return template.render(page=report_view(said_report(report)))
