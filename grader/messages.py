@@ -1172,13 +1172,6 @@ def assignment_messages(module: str) -> Catalog:
     return MappingProxyType({lang: MappingProxyType(dict(texts)) for lang, texts in table.items()})
 
 
-def source_name(lang: str, file: str) -> str:
-    """Name a student's source file as they know it: a notebook's "cell 7" is in their language."""
-    if file.startswith("cell "):
-        return translate(lang, "file.cell", number=file.removeprefix("cell "))
-    return file
-
-
 def code(value: Any) -> str:
     """Write a value as code writes it: strings quoted, tuples and lists as literals."""
     if isinstance(value, list):

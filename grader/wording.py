@@ -19,19 +19,23 @@ class Unsaid(TypeError):
     """A sentence was written out before a renderer gave it a language."""
 
 
+class Unworded:
+    """A text without a language yet: writing it out before a renderer says it raises Unsaid."""
+
+    def __str__(self) -> str:
+        raise Unsaid(f"{self!r} has no language yet: a renderer says it")
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
+
+
 @dataclass(frozen=True)
-class Said:
+class Said(Unworded):
     """A sentence of a catalogue (the engine's or a lab's): its key and its parameters, which
     may themselves be sentences (a location, a subject)."""
 
     key: str
     params: tuple[tuple[str, Any], ...] = ()
-
-    def __str__(self) -> str:
-        raise Unsaid(f"message {self.key!r} has no language yet: a renderer says it")
-
-    def __format__(self, spec: str) -> str:
-        return str(self)
 
     def param(self, name: str, default: Any = None) -> Any:
         """Return one of the sentence's parameters (`default` when it has none of that name)."""
@@ -40,31 +44,19 @@ class Said:
 
 
 @dataclass(frozen=True)
-class Both:
+class Both(Unworded):
     """A text a lab wrote in each of its languages (a question's or a criterion's title)."""
 
     en: str
     fr: str = ""
 
-    def __str__(self) -> str:
-        raise Unsaid(f"title {self.en!r} has no language yet: a renderer says it")
-
-    def __format__(self, spec: str) -> str:
-        return str(self)
-
 
 @dataclass(frozen=True)
-class Joined:
+class Joined(Unworded):
     """Texts said one after the other, with a separator ("Q3 (units=64)", "…; fix q3 first")."""
 
     parts: tuple[Any, ...]
     separator: str = ""
-
-    def __str__(self) -> str:
-        raise Unsaid("joined text has no language yet: a renderer says it")
-
-    def __format__(self, spec: str) -> str:
-        return str(self)
 
 
 Text = str | Said | Both | Joined
@@ -134,4 +126,4 @@ def text_from_json(value: Any, depth: int = 0) -> Any:
 
 def is_said(text: Any) -> bool:
     """Whether a value is a text not yet put into words."""
-    return isinstance(text, (Said, Both, Joined))
+    return isinstance(text, Unworded)

@@ -10,7 +10,7 @@ import jinja2
 
 from grader.layer_kinds import column_order
 from grader.localize import said_report
-from grader.messages import code, source_name, translate
+from grader.messages import code, translate
 from grader.model import (
     ERROR,
     FAILED,
@@ -25,6 +25,7 @@ from grader.model import (
 from grader.render import mistakes, placed_tables, same_mistake, where_else
 from grader.render.review import review_lines
 from grader.render.templates import template_environment
+from grader.wording import say, source_text
 
 TEMPLATE = "report.html.j2"
 LABELS = ("submission", "total", "questions", "question", "points", "status", "item", "expected",
@@ -122,7 +123,7 @@ def frames_view(result: QuestionResult, lang: str) -> list[dict[str, str]]:
     """Return the student's own frames when their code raised (not for judged questions)."""
     if result.failure is None or result.status in (PASSED, FAILED, NOT_IMPLEMENTED):
         return []
-    return [{"where": translate(lang, "report.frame", file=source_name(lang, f.file), line=f.line,
+    return [{"where": translate(lang, "report.frame", file=say(source_text(f.file), lang), line=f.line,
                                 function=f.function), "code": f.code}
             for f in result.failure.frames]
 

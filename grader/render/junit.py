@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from grader.localize import said_report
-from grader.messages import code, source_name, translate
+from grader.messages import code, translate
 from grader.model import (
     FAILED,
     PASSED,
@@ -15,6 +15,7 @@ from grader.model import (
     GradeReport,
     QuestionResult,
 )
+from grader.wording import say, source_text
 
 
 def points(value: float) -> str:
@@ -45,7 +46,7 @@ def question_text(result: QuestionResult, lang: str) -> str:
     """Return why a question could not be judged, with the student's frames."""
     lines = [result.message]
     if result.failure is not None:
-        lines += [translate(lang, "report.frame", file=source_name(lang, f.file), line=f.line,
+        lines += [translate(lang, "report.frame", file=say(source_text(f.file), lang), line=f.line,
                             function=f.function) + (f": {f.code}" if f.code else "")
                   for f in result.failure.frames]
     return "\n".join(lines)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from grader.messages import source_name, translate
+from grader.messages import translate
 from grader.model import Evidence, GradeReport
+from grader.wording import say, source_text
 
 
 def evidence_line(evidence: Evidence, lang: str) -> str:
     """Say where, what, of which kind, and how it was found."""
-    where = source_name(lang, evidence.file)
+    where = say(source_text(evidence.file), lang)
     if evidence.line:
         where = f"{where}, {translate(lang, 'review.line', line=evidence.line)}"
     return translate(lang, "review.evidence", where=where, detail=evidence.detail,

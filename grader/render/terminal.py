@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from grader.layer_kinds import column_order
 from grader.localize import said_report
-from grader.messages import source_name, translate
+from grader.messages import translate
 from grader.model import (
     FAILED,
     NOT_IMPLEMENTED,
@@ -16,6 +16,7 @@ from grader.model import (
 )
 from grader.render import mistakes, placed_tables, same_mistake, where_else
 from grader.render.review import review_lines
+from grader.wording import say, source_text
 
 MAX_LINES_PER_QUESTION = 8
 MAX_FRAMES = 3
@@ -58,7 +59,7 @@ def render_question(result: QuestionResult, lang: str, colour: bool = False) -> 
                                                                                 NOT_IMPLEMENTED):
         for frame in result.failure.frames[-MAX_FRAMES:]:
             code = f": {frame.code}" if frame.code else ""
-            where = translate(lang, "report.frame", file=source_name(lang, frame.file), line=frame.line,
+            where = translate(lang, "report.frame", file=say(source_text(frame.file), lang), line=frame.line,
                               function=frame.function)
             lines.append(_paint(f"      {where}{code}", DIM, colour))
     tables = {key: [t for t in stacks if t.get("always")]  # show_layers (assignment.toml)
